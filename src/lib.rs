@@ -9,3 +9,65 @@ pub mod path;
 pub mod rng;
 pub mod timestamp;
 pub mod validate;
+pub mod compile;
+pub mod error;
+pub mod execution;
+pub mod history;
+pub mod host;
+pub mod model;
+pub mod template;
+pub mod vars;
+
+pub use error::{Error, StateError};
+pub use execution::{Execution, ExecutionOptions, Limits, Outcome, Pending, Status};
+pub use history::{EventType, HistoryEvent};
+pub use host::{NoTasks, TaskHandler, TaskRequest, TaskResponse};
+
+use std::sync::Arc;
+
+/// Validates definition text and compiles it. Errors carry every diagnostic, each
+/// with a code, a JSON Pointer and a line/column.
+pub fn compile_text(text: &str) -> Result<Arc<model::StateMachine>, Error> {
+    let (doc, diagnostics) = validate::validate_text(text);
+    let errors: Vec<_> = diagnostics
+        .into_iter()
+        .filter(|d| d.severity == validate::Severity::Error)
+        .collect();
+    match doc {
+        Some(doc) if errors.is_empty() => compile_value(&doc),
+        _ => Err(Error::InvalidDefinition(errors)),
+    }
+}
+
+/// Validates a parsed definition and compiles it.
+pub fn compile_value(definition: &serde_json::Value) -> Result<Arc<model::StateMachine>, Error> {
+    let errors: Vec<_> = validate::validate_value(definition)
+        .into_iter()
+        .filter(|d| d.severity == validate::Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        return Err(Error::InvalidDefinition(errors));
+    }
+    compile::compile(definition).map(Arc::new).map_err(|e| {
+        Error::InvalidDefinition(vec![validate::Diagnostic {
+            code: "SCHEMA_VALIDATION_FAILED".into(),
+            severity: validate::Severity::Error,
+            message: e.message,
+            location: Some(e.pointer),
+            line: None,
+            column: None,
+        }])
+    })
+}
+
+/// Runs a compiled state machine to its end under the virtual clock, answering tasks
+/// with `host`. Returns the finished (or blocked) execution, with its history.
+pub fn run(
+    sm: Arc<model::StateMachine>,
+    options: ExecutionOptions,
+    host: &mut dyn TaskHandler,
+) -> Result<Execution, Error> {
+    let mut ex = Execution::start(sm, options)?;
+    ex.run(host);
+    Ok(ex)
+}
