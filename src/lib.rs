@@ -4,7 +4,9 @@
 //! wasm bindings are thin layers over this library.
 
 pub mod choice;
+pub mod cli;
 pub mod compile;
+pub mod conformance;
 pub mod error;
 pub mod execution;
 pub mod history;
