@@ -259,10 +259,23 @@ pub fn short(v: &Value) -> String {
     }
 }
 
-/// Compares two JSON values under masks. Returns the first difference.
+/// How many differences a message lists.
+const MAX_DIFFS: usize = 3;
+
+fn diffs_result(diffs: Vec<String>) -> Result<(), String> {
+    if diffs.is_empty() {
+        Ok(())
+    } else {
+        Err(diffs.join("; "))
+    }
+}
+
+/// Compares two JSON values under masks. Returns the first differences.
 pub fn compare_json(expected: &Value, actual: &Value, masks: &Masks) -> Result<(), String> {
     let mut path = Vec::new();
-    walk(expected, actual, masks, &mut path, false)
+    let mut diffs = Vec::new();
+    walk(expected, actual, masks, &mut path, false, &mut diffs);
+    diffs_result(diffs)
 }
 
 fn walk(
@@ -271,13 +284,17 @@ fn walk(
     masks: &Masks,
     path: &mut Vec<Seg>,
     placeholders: bool,
-) -> Result<(), String> {
+    diffs: &mut Vec<String>,
+) {
+    if diffs.len() >= MAX_DIFFS {
+        return;
+    }
     let mut placeholders = placeholders;
     match masks.at(path) {
-        Some(Relax::Any) => return Ok(()),
+        Some(Relax::Any) => return,
         Some(Relax::Placeholders) => {
             if !contains_placeholder(expected) {
-                return Ok(());
+                return;
             }
             placeholders = true;
         }
@@ -288,16 +305,16 @@ fn walk(
             .iter()
             .any(|s| matches!(s, Seg::Key(p) if UNRECORDED_METADATA_PARENTS.contains(&p.as_str())));
         if under_metadata && UNRECORDED_METADATA_KEYS.contains(&k.as_str()) {
-            return Ok(());
+            return;
         }
     }
-    let here = || render_path(path);
+    let here = render_path(path);
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
             let missing: Vec<&String> = e.keys().filter(|k| !a.contains_key(*k)).collect();
             let extra: Vec<&String> = a.keys().filter(|k| !e.contains_key(*k)).collect();
             if !missing.is_empty() || !extra.is_empty() {
-                let mut msg = format!("at {}: ", here());
+                let mut msg = format!("at {here}: ");
                 if !missing.is_empty() {
                     let _ = write!(msg, "missing keys {missing:?}");
                 }
@@ -313,41 +330,38 @@ fn walk(
                     short(expected),
                     short(actual)
                 );
-                return Err(msg);
+                diffs.push(msg);
             }
             for (k, ev) in e {
-                path.push(Seg::Key(k.clone()));
-                let r = walk(ev, &a[k], masks, path, placeholders);
-                path.pop();
-                r?;
+                if let Some(av) = a.get(k) {
+                    path.push(Seg::Key(k.clone()));
+                    walk(ev, av, masks, path, placeholders, diffs);
+                    path.pop();
+                }
             }
-            Ok(())
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                return Err(format!(
-                    "at {}: expected an array of {} items, got {} (expected {}, got {})",
-                    here(),
+                diffs.push(format!(
+                    "at {here}: expected an array of {} items, got {} (expected {}, got {})",
                     e.len(),
                     a.len(),
                     short(expected),
                     short(actual)
                 ));
+                return;
             }
             for (i, (ev, av)) in e.iter().zip(a).enumerate() {
                 path.push(Seg::Index(i));
-                let r = walk(ev, av, masks, path, placeholders);
+                walk(ev, av, masks, path, placeholders, diffs);
                 path.pop();
-                r?;
             }
-            Ok(())
         }
-        (Value::Number(e), Value::Number(a)) if numbers_equal(e, a) => Ok(()),
-        (Value::String(e), Value::String(a)) if placeholders && placeholder_match(e, a) => Ok(()),
-        (e, a) if e == a => Ok(()),
-        (e, a) => Err(format!(
-            "at {}: expected {}, got {}",
-            here(),
+        (Value::Number(e), Value::Number(a)) if numbers_equal(e, a) => {}
+        (Value::String(e), Value::String(a)) if placeholders && placeholder_match(e, a) => {}
+        (e, a) if e == a => {}
+        (e, a) => diffs.push(format!(
+            "at {here}: expected {}, got {}",
             short(e),
             short(a)
         )),
@@ -416,30 +430,37 @@ pub fn compare_text(
                 return Ok(());
             }
             let mut path = Vec::new();
-            walk(e, &actual_value, &sub, &mut path, placeholders)
-                .map_err(|m| format!("{field} differs {m}"))
+            let mut diffs = Vec::new();
+            walk(e, &actual_value, &sub, &mut path, placeholders, &mut diffs);
+            diffs_result(diffs).map_err(|m| format!("{field} differs {m}"))
         }
     }
 }
 
-/// Event types of the recording and of the run, as names.
+/// Compares the run's event types with the recording's.
 ///
 /// Rules:
-/// * The recorder drops `ParallelStateSucceeded` (its id is missing from recorded
-///   Parallel histories): when the recording has no `ParallelStateSucceeded` event,
-///   the run's are ignored too.
 /// * `events_order: null` → the sequences must be equal.
-/// * `may-interleave` (Map/Parallel: concurrent iterations and branches) and
-///   `normalised-within-parallel` (the recorder sorted the events inside branches):
-///   equal sequences pass; otherwise the events must be equal as multisets and the
-///   events before the first and after the last branch/iteration event must be in
-///   the same order.
+/// * `may-interleave` (concurrent Map iterations / Parallel branches): equal sequences
+///   pass; otherwise the types must be equal as multisets and the events before the
+///   first and after the last Map/Parallel event must be in the same order.
+/// * `normalised-within-parallel`: the recorder sorted the events inside Parallel
+///   branches and dropped some Parallel bookkeeping events (`ParallelStateSucceeded`,
+///   nested `ParallelStateExited`, …) while keeping the original ids, so the largest
+///   recorded id (`recorded_count`) is the real number of events. The run must have
+///   that many events, contain every recorded event type at least as often, have no
+///   surplus but `Parallel*` events, and keep the order outside the Parallel states.
+/// * Otherwise, when the recording has no `ParallelStateSucceeded` event, the run's
+///   are ignored (the recorder drops them).
 pub fn compare_events(
     expected: &[String],
     actual: &[&str],
     events_order: Option<&str>,
+    recorded_count: Option<usize>,
 ) -> Result<(), String> {
-    let drop_parallel_succeeded = !expected.iter().any(|e| e == "ParallelStateSucceeded");
+    let normalised = events_order == Some("normalised-within-parallel");
+    let drop_parallel_succeeded =
+        !normalised && !expected.iter().any(|e| e == "ParallelStateSucceeded");
     let actual: Vec<&str> = actual
         .iter()
         .copied()
@@ -465,51 +486,92 @@ pub fn compare_events(
             context_window(&actual, i)
         )
     };
+    let count = |v: &[&str]| {
+        let mut m: BTreeMap<String, i64> = BTreeMap::new();
+        for t in v {
+            *m.entry(t.to_string()).or_default() += 1;
+        }
+        m
+    };
+    let outer_order = || {
+        let (p, s) = (outer_prefix(&expected), outer_suffix(&expected));
+        if p > actual.len()
+            || s > actual.len()
+            || expected[..p] != actual[..p]
+            || expected[expected.len() - s..] != actual[actual.len() - s..]
+        {
+            Err(format!(
+                "events outside the concurrent part differ: {}",
+                first_diff()
+            ))
+        } else {
+            Ok(())
+        }
+    };
     match events_order {
-        Some("may-interleave") | Some("normalised-within-parallel") => {
-            let count = |v: &[&str]| {
-                let mut m: BTreeMap<String, i64> = BTreeMap::new();
-                for t in v {
-                    *m.entry(t.to_string()).or_default() += 1;
-                }
-                m
-            };
+        Some("may-interleave") => {
             let (e, a) = (count(&expected), count(&actual));
             if e != a {
                 let mut diffs = Vec::new();
-                for k in e.keys().chain(a.keys()) {
+                let keys: std::collections::BTreeSet<&String> = e.keys().chain(a.keys()).collect();
+                for k in keys {
                     let (x, y) = (
                         e.get(k).copied().unwrap_or(0),
                         a.get(k).copied().unwrap_or(0),
                     );
-                    if x != y
-                        && !diffs
-                            .iter()
-                            .any(|d: &String| d.starts_with(&format!("{k} ")))
-                    {
+                    if x != y {
                         diffs.push(format!("{k} {x} recorded / {y} run"));
                     }
                 }
                 return Err(format!(
-                    "event types differ (compared as multisets: {}): {}",
-                    events_order.unwrap_or(""),
+                    "event types differ (compared as multisets, may-interleave): {}",
                     diffs.join(", ")
                 ));
             }
-            // The events outside branches/iterations keep their order.
-            let (p, s) = (outer_prefix(&expected), outer_suffix(&expected));
-            if expected[..p] != actual[..p]
-                || expected[expected.len() - s..] != actual[actual.len() - s..]
-            {
+            outer_order()
+        }
+        Some("normalised-within-parallel") => {
+            if let Some(n) = recorded_count {
+                if actual.len() != n {
+                    return Err(format!(
+                        "the run has {} events, the recording {n} (its largest event id; {} kept after normalisation)",
+                        actual.len(),
+                        expected.len()
+                    ));
+                }
+            }
+            let (e, a) = (count(&expected), count(&actual));
+            let mut diffs = Vec::new();
+            let keys: std::collections::BTreeSet<&String> = e.keys().chain(a.keys()).collect();
+            for k in keys {
+                let (x, y) = (
+                    e.get(k).copied().unwrap_or(0),
+                    a.get(k).copied().unwrap_or(0),
+                );
+                if y < x || (y > x && !k.starts_with("Parallel")) {
+                    diffs.push(format!("{k} {x} recorded / {y} run"));
+                }
+            }
+            if !diffs.is_empty() {
                 return Err(format!(
-                    "events outside the concurrent part differ: {}",
-                    first_diff()
+                    "event types differ (normalised-within-parallel): {}",
+                    diffs.join(", ")
                 ));
             }
-            Ok(())
+            outer_order()
         }
         _ => Err(first_diff()),
     }
+}
+
+/// The number of events of a recorded history: its largest numeric id (normalised
+/// recordings drop events but keep the ids).
+pub fn recorded_event_count(history: &[Value]) -> Option<usize> {
+    history
+        .iter()
+        .filter_map(|e| e.get("id").and_then(Value::as_u64))
+        .max()
+        .map(|n| n as usize)
 }
 
 fn context_window(v: &[&str], i: usize) -> String {
@@ -689,11 +751,17 @@ mod tests {
         assert!(compare_events(
             &rec,
             &["ExecutionStarted", "PassStateEntered", "ExecutionSucceeded"],
+            None,
             None
         )
         .is_ok());
-        let e =
-            compare_events(&rec, &["ExecutionStarted", "ExecutionSucceeded"], None).unwrap_err();
+        let e = compare_events(
+            &rec,
+            &["ExecutionStarted", "ExecutionSucceeded"],
+            None,
+            None,
+        )
+        .unwrap_err();
         assert!(e.contains("#2"), "{e}");
         let rec = s(&[
             "ExecutionStarted",
@@ -718,10 +786,41 @@ mod tests {
             "ParallelStateExited",
             "ExecutionSucceeded",
         ];
-        assert!(compare_events(&rec, &run, Some("normalised-within-parallel")).is_ok());
-        assert!(compare_events(&rec, &run, None).is_err());
+        assert!(compare_events(&rec, &run, Some("normalised-within-parallel"), Some(10)).is_ok());
+        assert!(compare_events(&rec, &run, Some("normalised-within-parallel"), Some(11)).is_err());
+        assert!(compare_events(&rec, &run, None, None).is_err());
         let mut bad = run;
         bad.swap(0, 1);
-        assert!(compare_events(&rec, &bad, Some("may-interleave")).is_err());
+        assert!(compare_events(&rec, &bad, Some("may-interleave"), None).is_err());
+        let map_rec = s(&[
+            "ExecutionStarted",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapIterationStarted",
+            "MapIterationStarted",
+            "PassStateEntered",
+            "PassStateEntered",
+            "MapIterationSucceeded",
+            "MapIterationSucceeded",
+            "MapStateSucceeded",
+            "MapStateExited",
+            "ExecutionSucceeded",
+        ]);
+        let map_run = [
+            "ExecutionStarted",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapIterationStarted",
+            "PassStateEntered",
+            "MapIterationSucceeded",
+            "MapIterationStarted",
+            "PassStateEntered",
+            "MapIterationSucceeded",
+            "MapStateSucceeded",
+            "MapStateExited",
+            "ExecutionSucceeded",
+        ];
+        assert!(compare_events(&map_rec, &map_run, Some("may-interleave"), None).is_ok());
+        assert!(compare_events(&map_rec, &map_run[..11], Some("may-interleave"), None).is_err());
     }
 }

@@ -245,9 +245,22 @@ impl LambdaSim {
         let Some(f) = self.find(&reference) else {
             return self.not_found(&reference);
         };
-        // A missing or null payload reaches the function as `{}`.
+        // A missing or null payload reaches the function as `{}`; a string payload is
+        // sent as is (it is the JSON text of the event), anything else as its JSON.
         let event = match request.input.get("Payload") {
             None | Some(Value::Null) => json!({}),
+            Some(Value::String(text)) => match serde_json::from_str::<Value>(text) {
+                Ok(v) => v,
+                Err(e) => {
+                    let rid = self.request_id();
+                    return TaskResponse::Failure {
+                        error: "Lambda.InvalidRequestContentException".into(),
+                        cause: Some(format!(
+                            "Could not parse request body into json: {e} (Service: AWSLambda; Status Code: 400; Error Code: InvalidRequestContentException; Request ID: {rid}; Proxy: null)"
+                        )),
+                    };
+                }
+            },
             Some(v) => v.clone(),
         };
         let Some(inv) = run_behaviour(f.behaviour, &event) else {
@@ -665,6 +678,18 @@ mod tests {
             v["SdkHttpMetadata"]["HttpHeaders"]["Date"],
             "Wed, 01 Jan 2025 00:00:00 GMT"
         );
+        // A string payload is the event's JSON text.
+        let TaskResponse::Success(v) = s.invoke(&req(
+            "arn:aws:states:::lambda:invoke",
+            json!({"FunctionName": "id_fn", "Payload": "\"HelloWorld\""}),
+        )) else {
+            panic!()
+        };
+        assert_eq!(v["Payload"], json!("HelloWorld"));
+        assert!(matches!(
+            s.invoke(&req("arn:aws:states:::lambda:invoke", json!({"FunctionName": "id_fn", "Payload": "{"}))),
+            TaskResponse::Failure { error, .. } if error == "Lambda.InvalidRequestContentException"
+        ));
         // No payload: the function sees {}.
         let TaskResponse::Success(v) = s.invoke(&req(
             "arn:aws:states:::lambda:invoke",

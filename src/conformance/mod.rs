@@ -346,7 +346,11 @@ pub fn check(case: &Case, ex: &Execution) -> Result<(), String> {
     }
     if let Some(events) = &case.events {
         let actual: Vec<&str> = ex.history().iter().map(|h| h.event_type.name()).collect();
-        compare_events(events, &actual, case.events_order.as_deref())?;
+        let recorded = case
+            .history
+            .as_deref()
+            .and_then(compare::recorded_event_count);
+        compare_events(events, &actual, case.events_order.as_deref(), recorded)?;
     }
     Ok(())
 }
