@@ -304,22 +304,38 @@ struct Chain {
     segs: Vec<Seg>,
     /// `upstream[i]`: every segment before `i` is definite.
     upstream: Vec<bool>,
+    /// Number of segments before a trailing function (all of them when there is none).
+    body: usize,
+    /// The trailing function, if any.
+    func: Option<Func>,
+    /// Every body segment is definite (Jayway's `isDefinite`).
     definite: bool,
+    /// Only single members and single indexes (a Reference Path).
+    simple: bool,
 }
 
 impl Chain {
     fn new(segs: Vec<Seg>) -> Chain {
-        let n = segs.len();
-        let mut upstream = Vec::with_capacity(n);
+        let (body, func) = match segs.last() {
+            Some(Seg::Func(f)) => (segs.len() - 1, Some(*f)),
+            _ => (segs.len(), None),
+        };
+        let mut upstream = Vec::with_capacity(segs.len());
         let mut all = true;
         for (i, s) in segs.iter().enumerate() {
             upstream.push(all);
-            all = all && s.definite(i + 1 == n);
+            all = all && s.definite(i + 1 == body);
         }
+        let simple = segs
+            .iter()
+            .all(|s| matches!(s, Seg::Prop(_) | Seg::Index(_)));
         Chain {
             segs,
             upstream,
+            body,
+            func,
             definite: all,
+            simple,
         }
     }
 
@@ -333,9 +349,7 @@ impl Chain {
     }
 
     fn is_simple(&self) -> bool {
-        self.segs
-            .iter()
-            .all(|s| matches!(s, Seg::Prop(_) | Seg::Index(_)))
+        self.simple
     }
 }
 
@@ -954,8 +968,10 @@ fn parse_operand(cur: &mut Cursor) -> Result<Operand, String> {
 impl Path {
     /// Parses any Path. The error is a human-readable syntax message.
     pub fn parse(text: &str) -> Result<Path, String> {
-        let (root, start) = parse_root(text)?;
-        let mut cur = Cursor::new(text);
+        // Jayway trims surrounding whitespace before compiling.
+        let trimmed = text.trim();
+        let (root, start) = parse_root(trimmed)?;
+        let mut cur = Cursor::new(trimmed);
         cur.pos = start;
         let segs = parse_segments(&mut cur, Ctx::Top)?;
         if !cur.at_end() {
@@ -1200,10 +1216,7 @@ fn evaluate<'a>(
     if chain.is_simple() {
         return find_simple(chain, doc);
     }
-    let (func, body) = match chain.segs.last() {
-        Some(Seg::Func(f)) => (Some(*f), chain.segs.len() - 1),
-        _ => (None, chain.segs.len()),
-    };
+    let (func, body) = (chain.func, chain.body);
     let mut ctx = EvalCtx {
         chain,
         root,
@@ -1211,12 +1224,7 @@ fn evaluate<'a>(
         out: Vec::new(),
     };
     ctx.eval(0, body, doc)?;
-    let definite = chain
-        .segs
-        .iter()
-        .take(body)
-        .enumerate()
-        .all(|(i, s)| s.definite(i + 1 == body));
+    let definite = chain.definite;
     let result: Cow<'a, Value> = if definite {
         match ctx.out.into_iter().next() {
             Some(v) => v,
@@ -1326,7 +1334,7 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
         match seg {
             Seg::Prop(name) => {
                 let Value::Object(m) = node else {
-                    if upstream && !self.require_lenient() {
+                    if upstream {
                         return Err(not_an_object(chain, i, node));
                     }
                     return Ok(());
@@ -1491,10 +1499,6 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
                 Ok(())
             }
         }
-    }
-
-    fn require_lenient(&self) -> bool {
-        false
     }
 
     fn index(&mut self, arr: &'a [Value], idx: i64, i: usize, end: usize) -> Result<(), PathMiss> {
@@ -2148,6 +2152,11 @@ pub fn java_string(v: &Value) -> String {
     let mut out = String::new();
     write_java(v, &mut out, 0);
     out
+}
+
+/// [`java_string`], appending to `out`.
+pub fn write_java_string(v: &Value, out: &mut String) {
+    write_java(v, out, 0);
 }
 
 fn write_java(v: &Value, out: &mut String, depth: usize) {
