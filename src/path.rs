@@ -132,12 +132,14 @@ impl Seg {
     }
 
     /// Jayway's path fragment, used to render paths in messages.
-    fn render(&self, out: &mut String) {
+    fn render(&self, out: &mut String, quote: char) {
         match self {
             Seg::Prop(p) => {
-                out.push_str("['");
+                out.push('[');
+                out.push(quote);
                 out.push_str(p);
-                out.push_str("']");
+                out.push(quote);
+                out.push(']');
             }
             Seg::Props(ps) => {
                 out.push('[');
@@ -145,9 +147,9 @@ impl Seg {
                     if i > 0 {
                         out.push(',');
                     }
-                    out.push('\'');
+                    out.push(quote);
                     out.push_str(p);
-                    out.push('\'');
+                    out.push(quote);
                 }
                 out.push(']');
             }
@@ -312,10 +314,13 @@ struct Chain {
     definite: bool,
     /// Only single members and single indexes (a Reference Path).
     simple: bool,
+    /// Per segment: a bracket member written with double quotes (rendered `["a"]` in
+    /// Jayway's `path.toString()`).
+    dq: Vec<bool>,
 }
 
 impl Chain {
-    fn new(segs: Vec<Seg>) -> Chain {
+    fn new((segs, dq): (Vec<Seg>, Vec<bool>)) -> Chain {
         let (body, func) = match segs.last() {
             Some(Seg::Func(f)) => (segs.len() - 1, Some(*f)),
             _ => (segs.len(), None),
@@ -336,14 +341,31 @@ impl Chain {
             func,
             definite: all,
             simple,
+            dq,
         }
     }
 
-    /// Jayway's rendering of the first `n` segments, e.g. `$['a'][0]`.
+    /// Jayway's evaluation path of the first `n` segments, e.g. `$['a'][0]` (members
+    /// always in single quotes).
     fn render_prefix(&self, n: usize) -> String {
         let mut out = String::from("$");
         for s in self.segs.iter().take(n) {
-            s.render(&mut out);
+            s.render(&mut out, '\'');
+        }
+        out
+    }
+
+    /// Jayway's `path.toString()` of the first `n` segments: members keep the quote
+    /// they were written with (`$["a"]`).
+    fn render_path(&self, n: usize) -> String {
+        let mut out = String::from("$");
+        for (i, s) in self.segs.iter().take(n).enumerate() {
+            let q = if self.dq.get(i).copied().unwrap_or(false) {
+                '"'
+            } else {
+                '\''
+            };
+            s.render(&mut out, q);
         }
         out
     }
@@ -361,6 +383,8 @@ struct Cursor<'t> {
     s: &'t str,
     pos: usize,
     depth: usize,
+    /// The last bracket member was written with double quotes (`["a"]`).
+    last_dq: bool,
 }
 
 impl<'t> Cursor<'t> {
@@ -369,6 +393,7 @@ impl<'t> Cursor<'t> {
             s,
             pos: 0,
             depth: 0,
+            last_dq: false,
         }
     }
     fn rest(&self) -> &'t str {
@@ -463,9 +488,14 @@ fn parse_root(text: &str) -> Result<(Root, usize), String> {
     }
 }
 
-fn parse_segments(cur: &mut Cursor, ctx: Ctx) -> Result<Vec<Seg>, String> {
+fn parse_segments(cur: &mut Cursor, ctx: Ctx) -> Result<(Vec<Seg>, Vec<bool>), String> {
     let mut segs = Vec::new();
+    let mut dq = Vec::new();
     loop {
+        // Keep one delimiter flag per segment.
+        while dq.len() < segs.len() {
+            dq.push(std::mem::take(&mut cur.last_dq));
+        }
         if segs.len() > MAX_SEGMENTS {
             return Err(cur.err("Path has too many segments"));
         }
@@ -484,6 +514,7 @@ fn parse_segments(cur: &mut Cursor, ctx: Ctx) -> Result<Vec<Seg>, String> {
                 cur.bump();
                 if cur.eat('.') {
                     segs.push(Seg::Scan);
+                    dq.push(false);
                     match cur.peek() {
                         Some('*') => {
                             cur.bump();
@@ -519,7 +550,10 @@ fn parse_segments(cur: &mut Cursor, ctx: Ctx) -> Result<Vec<Seg>, String> {
     if matches!(segs.last(), Some(Seg::Scan)) {
         return Err(cur.err("Path must not end with a '.' or '..'"));
     }
-    Ok(segs)
+    while dq.len() < segs.len() {
+        dq.push(std::mem::take(&mut cur.last_dq));
+    }
+    Ok((segs, dq))
 }
 
 /// A name after `.`: up to the next `.` or `[` (or, in filters, an operator/space/`)`).
@@ -614,7 +648,8 @@ fn parse_bracket(cur: &mut Cursor) -> Result<Seg, String> {
     cur.bump(); // '['
     cur.skip_ws();
     let seg = match cur.peek() {
-        Some('\'') | Some('"') => {
+        Some(q @ ('\'' | '"')) => {
+            cur.last_dq = q == '"';
             let mut names = vec![parse_quoted(cur)?];
             loop {
                 cur.skip_ws();
@@ -1231,7 +1266,7 @@ fn evaluate<'a>(
             None => {
                 return Err(PathMiss::new(format!(
                     "No results for path: {}",
-                    chain.render_prefix(body)
+                    chain.render_path(body)
                 )))
             }
         }
@@ -1256,10 +1291,7 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
                     Some(v) => cur = v,
                     None => {
                         return Err(if i + 1 == n {
-                            PathMiss::new(format!(
-                                "No results for path: {}",
-                                chain.render_prefix(n)
-                            ))
+                            PathMiss::new(format!("No results for path: {}", chain.render_path(n)))
                         } else {
                             PathMiss::new(format!(
                                 "Missing property in path {}",
@@ -1276,7 +1308,7 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
                     None => {
                         return Err(PathMiss::new(format!(
                             "No results for path: {}",
-                            chain.render_prefix(n)
+                            chain.render_path(n)
                         )))
                     }
                 },
@@ -1285,7 +1317,7 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
             _ => {
                 return Err(PathMiss::new(format!(
                     "No results for path: {}",
-                    chain.render_prefix(n)
+                    chain.render_path(n)
                 )))
             }
         }
@@ -1296,7 +1328,14 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
 fn not_an_object(chain: &Chain, i: usize, model: &Value) -> PathMiss {
     let mut frag = String::new();
     if let Some(s) = chain.segs.get(i) {
-        s.render(&mut frag);
+        s.render(
+            &mut frag,
+            if chain.dq.get(i).copied().unwrap_or(false) {
+                '"'
+            } else {
+                '\''
+            },
+        );
     }
     PathMiss::new(format!(
         "Expected to find an object with property {} in path {} but found '{}'. This is not a json object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JacksonJsonProvider'.",
@@ -1312,7 +1351,14 @@ fn not_an_array(chain: &Chain, i: usize, model: &Value) -> PathMiss {
     }
     let mut frag = String::new();
     if let Some(s) = chain.segs.get(i) {
-        s.render(&mut frag);
+        s.render(
+            &mut frag,
+            if chain.dq.get(i).copied().unwrap_or(false) {
+                '"'
+            } else {
+                '\''
+            },
+        );
     }
     PathMiss::new(format!(
         "Filter: {} can only be applied to arrays. Current context is: {}",

@@ -566,3 +566,17 @@ fn pathological_regex_gives_up_instead_of_hanging() {
         Some(1)
     );
 }
+
+#[test]
+fn no_results_keeps_the_quote_style_of_bracket_members() {
+    // Jayway's path.toString() keeps the delimiter; evaluation paths always use '.
+    let d = json!({"a": {}});
+    assert_eq!(
+        find("$[\"a\"][\"x\"]", &d).unwrap_err(),
+        "No results for path: $[\"a\"][\"x\"]"
+    );
+    assert_eq!(
+        find("$[\"n\"].x", &d).unwrap_err(),
+        "Missing property in path $['n']"
+    );
+}
