@@ -752,6 +752,11 @@ enum Op {
     Gt,
     Ge,
     Match,
+    /// `===`: equality requiring the same kind of value.
+    TsEq,
+    /// `!==`
+    TsNe,
+    All,
     In,
     Nin,
     SubsetOf,
@@ -822,7 +827,7 @@ fn parse_unary(cur: &mut Cursor) -> Result<Expr, String> {
 
 fn parse_op(cur: &mut Cursor) -> Option<Op> {
     cur.skip_ws();
-    const SYMBOLS: [(&str, Op); 8] = [
+    const SYMBOLS: [(&str, Op); 7] = [
         ("==", Op::Eq),
         ("!=", Op::Ne),
         ("<=", Op::Le),
@@ -830,20 +835,19 @@ fn parse_op(cur: &mut Cursor) -> Option<Op> {
         ("=~", Op::Match),
         ("<", Op::Lt),
         (">", Op::Gt),
-        ("===", Op::Eq),
     ];
     if cur.eat_str("===") {
-        return Some(Op::Eq);
+        return Some(Op::TsEq);
     }
     if cur.eat_str("!==") {
-        return Some(Op::Ne);
+        return Some(Op::TsNe);
     }
     for (s, op) in SYMBOLS {
         if cur.eat_str(s) {
             return Some(op);
         }
     }
-    const WORDS: [(&str, Op); 8] = [
+    const WORDS: [(&str, Op); 9] = [
         ("in", Op::In),
         ("nin", Op::Nin),
         ("subsetof", Op::SubsetOf),
@@ -852,6 +856,7 @@ fn parse_op(cur: &mut Cursor) -> Option<Op> {
         ("size", Op::Size),
         ("empty", Op::Empty),
         ("contains", Op::Contains),
+        ("all", Op::All),
     ];
     let rest = cur.rest();
     let word: String = rest
@@ -1637,18 +1642,30 @@ fn eval_expr(expr: &Expr, item: &Value, root: &Value) -> bool {
                 if matches!(other, Operand::Regex(_)) {
                     return false;
                 }
+                // Jayway's RegexpEvaluator: strings and numbers match by their text,
+                // booleans as `true`/`false`, anything else (or nothing) as ""; an
+                // array matches when any element does.
                 let v = operand_value(other, item, root);
-                let text = match v.as_deref() {
-                    Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
-                    Some(other) => Cow::Owned(java_string(other)),
-                    None => return false,
+                return match v.as_deref() {
+                    Some(Value::Array(items)) => items
+                        .iter()
+                        .any(|x| re.is_full_match(&regex_input(Some(x)))),
+                    other => re.is_full_match(&regex_input(other)),
                 };
-                return re.is_full_match(&text);
             }
             let lv = operand_value(l, item, root);
             let rv = operand_value(r, item, root);
             compare(lv.as_deref(), *op, rv.as_deref())
         }
+    }
+}
+
+fn regex_input(v: Option<&Value>) -> Cow<'_, str> {
+    match v {
+        Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
+        Some(Value::Number(n)) => Cow::Owned(n.to_string()),
+        Some(Value::Bool(b)) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        _ => Cow::Borrowed(""),
     }
 }
 
@@ -1666,10 +1683,16 @@ fn operand_value<'a>(op: &Operand, item: &'a Value, root: &'a Value) -> Option<C
 fn jayway_eq(l: &Value, r: &Value) -> bool {
     match (l, r) {
         (Value::Number(a), Value::Number(b)) => num_cmp(a, b) == Some(std::cmp::Ordering::Equal),
-        (Value::Number(a), Value::String(s)) => match s.trim().parse::<f64>() {
-            Ok(f) => a.as_f64() == Some(f),
-            Err(_) => false,
-        },
+        (Value::Number(a), Value::String(s)) => {
+            // Java's BigDecimal(String): digits, sign, point and exponent only.
+            let plausible = !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'));
+            match s.parse::<f64>() {
+                Ok(f) if plausible => a.as_f64() == Some(f),
+                _ => false,
+            }
+        }
         (Value::String(s), Value::Number(n)) => *s == n.to_string(),
         (Value::String(a), Value::String(b)) => a == b,
         (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -1677,6 +1700,10 @@ fn jayway_eq(l: &Value, r: &Value) -> bool {
         (Value::Array(_), Value::Array(_)) | (Value::Object(_), Value::Object(_)) => l == r,
         _ => false,
     }
+}
+
+fn is_json(v: &Value) -> bool {
+    matches!(v, Value::Array(_) | Value::Object(_))
 }
 
 fn num_cmp(a: &serde_json::Number, b: &serde_json::Number) -> Option<std::cmp::Ordering> {
@@ -1709,6 +1736,28 @@ fn compare(l: Option<&Value>, op: Op, r: Option<&Value>) -> bool {
     match op {
         Op::Eq => eq(l, r),
         Op::Ne => !eq(l, r),
+        Op::TsEq | Op::TsNe => {
+            let same_kind = match (l, r) {
+                (Some(a), Some(b)) => {
+                    std::mem::discriminant(a) == std::mem::discriminant(b)
+                        || (is_json(a) && is_json(b))
+                }
+                _ => false,
+            };
+            let equal = same_kind && eq(l, r);
+            if op == Op::TsEq {
+                equal
+            } else {
+                !equal
+            }
+        }
+        Op::All => match (l, r) {
+            (Some(Value::Array(a)), Some(Value::Array(req))) => {
+                req.iter().all(|x| a.iter().any(|y| jayway_eq(y, x)))
+            }
+            (Some(Value::Object(_)), Some(Value::Array(_))) => true,
+            _ => false,
+        },
         Op::Lt => ord(l, r) == Some(Ordering::Less),
         Op::Le => matches!(ord(l, r), Some(Ordering::Less | Ordering::Equal)),
         Op::Gt => ord(l, r) == Some(Ordering::Greater),
@@ -1737,6 +1786,7 @@ fn compare(l: Option<&Value>, op: Op, r: Option<&Value>) -> bool {
         Op::Size => {
             let len = match l {
                 Some(Value::Array(a)) => a.len(),
+                Some(Value::Object(o)) => o.len(),
                 Some(Value::String(s)) => s.encode_utf16().count(),
                 _ => return false,
             };
@@ -1745,6 +1795,7 @@ fn compare(l: Option<&Value>, op: Op, r: Option<&Value>) -> bool {
         Op::Empty => {
             let empty = match l {
                 Some(Value::Array(a)) => a.is_empty(),
+                Some(Value::Object(o)) => o.is_empty(),
                 Some(Value::String(s)) => s.is_empty(),
                 _ => return false,
             };
