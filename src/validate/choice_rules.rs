@@ -193,7 +193,8 @@ fn jsonpath_rule(sink: &mut Sink, rptr: &str, rule: &Map<String, Value>, top: bo
     if rule.get("Comment").is_some_and(|c| !c.is_string()) {
         sink.wrong_type(&child(rptr, "Comment"), STRING);
     }
-    if operators.len() != 1 {
+    // A JSONata `Condition` in its place is reported above already.
+    if operators.len() > 1 || (operators.is_empty() && !rule.contains_key("Condition")) {
         sink.schema(
             rptr,
             "A Choice rule must contain exactly one comparison operator, or one of And, Or, Not",

@@ -343,10 +343,12 @@ impl<'t, 'w> Parser<'t, 'w> {
                     self.depth -= 1;
                     return Ok(Value::Array(items));
                 }
-                None => return Err(self.error_here(format!(
+                None => {
+                    return Err(self.error_here(format!(
                     "Unexpected end-of-input: expected close marker for Array (start marker at {})",
                     self.where_is(start)
-                ))),
+                )))
+                }
                 Some(_) => {
                     return Err(self.error_here(format!(
                         "Unexpected character ({}): was expecting comma to separate Array entries",
@@ -462,10 +464,12 @@ impl<'t, 'w> Parser<'t, 'w> {
                         "Unexpected end-of-input in character escape sequence".to_string(),
                     ))
                 }
-                Some(_) => return Err(self.error_here(format!(
+                Some(_) => {
+                    return Err(self.error_here(format!(
                     "Unexpected character ({}): expected a hex-digit for character escape sequence",
                     self.char_desc()
-                ))),
+                )))
+                }
             };
             code = code * 16 + digit;
             self.i += 1;
@@ -698,18 +702,20 @@ mod tests {
         assert_eq!(at("/States", true), Some((2, 3)));
         assert_eq!(at("/States", false), Some((2, 13)));
         assert_eq!(at("/States/A~1b", true), Some((3, 5)));
-        assert_eq!(at("/States/A~1b/Type", false), Some((3, 22)));
+        assert_eq!(at("/States/A~1b/Type", false), Some((3, 21)));
         assert_eq!(at("/x/1", false), Some((5, 12)));
     }
 
     #[test]
     fn columns_count_characters_and_lines_handle_crlf() {
+        // é is two bytes; lines: "é", "ab", "c".
         let text = "é\r\nab\rc";
         let lines = LineIndex::new(text);
+        assert_eq!(lines.line_col(0), (1, 1));
         assert_eq!(lines.line_col(2), (1, 2));
-        assert_eq!(lines.line_col(5), (2, 1));
-        assert_eq!(lines.line_col(6), (2, 2));
-        assert_eq!(lines.line_col(8), (3, 1));
+        assert_eq!(lines.line_col(4), (2, 1));
+        assert_eq!(lines.line_col(5), (2, 2));
+        assert_eq!(lines.line_col(7), (3, 1));
         assert_eq!(lines.line_col(100), (3, 2));
     }
 }

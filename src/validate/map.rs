@@ -34,7 +34,8 @@ impl<'a> Checker<'a> {
         let sink = &mut self.sink;
         if jsonata {
             if let Some(items) = s.get("Items") {
-                if !items.is_array() && !is_jsonata_value(items) {
+                // An array, or (newer service) an object iterated as key-value pairs.
+                if !items.is_array() && !items.is_object() && !is_jsonata_value(items) {
                     sink.wrong_type(&child(ptr, "Items"), ARRAY);
                 }
             }
