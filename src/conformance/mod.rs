@@ -176,14 +176,13 @@ thread_local! {
     static CAPTURING: RefCell<bool> = const { RefCell::new(false) };
 }
 
-type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
-
 /// Runs `f`, turning a panic into `Err(message at location)`. While `f` runs, panics
-/// on this thread are recorded instead of printed.
+/// on this thread are recorded instead of printed. (The recording hook is installed
+/// once and hands panics of other threads to the hook it replaced.)
 pub fn catch_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    let prev: Arc<PanicHook> = Arc::new(std::panic::take_hook());
-    {
-        let prev = prev.clone();
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let prev = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             if CAPTURING.with(|c| *c.borrow()) {
                 let msg = if let Some(s) = info.payload().downcast_ref::<&str>() {
@@ -202,12 +201,10 @@ pub fn catch_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
                 prev(info);
             }
         }));
-    }
-    CAPTURING.with(|c| *c.borrow_mut() = true);
+    });
+    let was = CAPTURING.with(|c| std::mem::replace(&mut *c.borrow_mut(), true));
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    CAPTURING.with(|c| *c.borrow_mut() = false);
-    let _ = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| prev(info)));
+    CAPTURING.with(|c| *c.borrow_mut() = was);
     r.map_err(|_| {
         PANIC_MESSAGE
             .with(|m| m.borrow_mut().take())
