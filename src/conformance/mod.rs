@@ -561,21 +561,23 @@ impl Report {
             }
             s.push('\n');
         }
-        let groups: [(&str, Box<dyn Fn(&CaseResult) -> bool>); 3] = [
-            (
-                "needs-free, non-JSONata",
-                Box::new(|r: &CaseResult| {
-                    r.needs.is_empty() && !r.features.iter().any(|f| f == "JSONata")
-                }),
-            ),
-            (
-                "lambda:*",
-                Box::new(|r: &CaseResult| r.needs.iter().any(|n| n.starts_with("lambda:"))),
-            ),
-            ("all", Box::new(|_: &CaseResult| true)),
+        fn needs_free(r: &CaseResult) -> bool {
+            r.needs.is_empty() && !r.features.iter().any(|f| f == "JSONata")
+        }
+        fn lambda(r: &CaseResult) -> bool {
+            r.needs.iter().any(|n| n.starts_with("lambda:"))
+        }
+        fn all(_: &CaseResult) -> bool {
+            true
+        }
+        type Pred = fn(&CaseResult) -> bool;
+        let groups: [(&str, Pred); 3] = [
+            ("needs-free, non-JSONata", needs_free),
+            ("lambda:*", lambda),
+            ("all", all),
         ];
         for (label, pred) in &groups {
-            let (p, n, k) = self.group(pred);
+            let (p, n, k) = self.group(*pred);
             if n + k > 0 {
                 let pct = if n > 0 {
                     100.0 * p as f64 / n as f64
