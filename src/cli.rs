@@ -76,8 +76,8 @@ const CONFORMANCE_HELP: &str = "\
 Usage: statelab conformance DIR... [options]
 
 Runs every conformance case (*.json, searched recursively) under the given
-directories or files and compares outcome, output and event types with the
-recording (see conformance/FORMAT.md). Prints one line per failing case, a table by
+directories or files and compares outcome, output, event types and event
+details with the recording (see conformance/FORMAT.md). Prints one line per failing case, a table by
 feature and, last, `N passed, M failed, K skipped`.
 
 Options:
@@ -86,6 +86,8 @@ Options:
   --filter SUBSTR         only cases whose name contains SUBSTR
   --verbose               also list passing and skipped cases
   --no-validate           compile definitions without static validation
+  --no-history-details    compare only the event types, not the event details
+                          (ids, previous ids, inputs, outputs, parameters, errors)
   -h, --help              this help
 
 Exit status: 0 when the run is OK, 1 on unexpected failures or passes, 2 for bad
@@ -491,7 +493,7 @@ fn conformance(args: &[String], io: &mut Io<'_>) -> i32 {
     let a = match Args::parse(
         args,
         &["--known-failures", "--filter"],
-        &["--verbose", "--no-validate"],
+        &["--verbose", "--no-validate", "--no-history-details"],
     ) {
         Ok(a) => a,
         Err(e) => return usage(io, &e, CONFORMANCE_HELP),
@@ -531,6 +533,7 @@ fn conformance(args: &[String], io: &mut Io<'_>) -> i32 {
     let opts = RunnerOptions {
         filter: a.get("--filter").map(str::to_string),
         validate: !a.has("--no-validate"),
+        history_details: !a.has("--no-history-details"),
         ..RunnerOptions::default()
     };
     let report = conformance::run_paths(&dirs, &opts, &known);

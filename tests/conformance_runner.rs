@@ -310,3 +310,37 @@ fn malformed_case_files_are_load_errors() {
     assert!(text.contains("missing field `expected`"), "{text}");
     assert!(text.ends_with("1 passed, 2 failed, 0 skipped\n"), "{text}");
 }
+
+#[test]
+fn history_details_are_compared_through_recorder_placeholders() {
+    let history = json!([
+        {"id": 1, "previousEventId": 0, "timestamp": "timestamp", "type": "ExecutionStarted",
+         "executionStartedEventDetails": {"input": {"k": "v"}, "inputDetails": {"truncated": false}, "roleArn": "snf_role_arn"}},
+        {"id": 2, "previousEventId": 0, "timestamp": "timestamp", "type": "PassStateEntered",
+         "stateEnteredEventDetails": {"name": "P", "input": {"k": "v"}, "inputDetails": {"truncated": false}}},
+        {"id": 3, "previousEventId": 2, "timestamp": "timestamp", "type": "PassStateExited",
+         "stateExitedEventDetails": {"name": "P", "output": "{\"a\": 1, \"b\": \"x\"}", "outputDetails": {"truncated": false}}},
+        {"id": 4, "previousEventId": 3, "timestamp": "timestamp", "type": "ExecutionSucceeded",
+         "executionSucceededEventDetails": {"output": {"a": 1, "b": "x"}, "outputDetails": {"truncated": false}}}
+    ]);
+    let mut c = json!({
+        "name": "h", "definition": pass_def(), "input": {"k": "v"},
+        "expected": {"status": "SUCCEEDED", "output": {"a": 1, "b": "x"}},
+        "events": ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"],
+        "history": history
+    });
+    assert_eq!(verdict(c.clone()), Verdict::Pass);
+    c["history"][3]["previousEventId"] = json!(2);
+    match verdict(c.clone()) {
+        Verdict::Fail(m) => assert!(
+            m.contains("event #4 ExecutionSucceeded") && m.contains("previousEventId"),
+            "{m}"
+        ),
+        v => panic!("{v:?}"),
+    }
+    let opts = RunnerOptions {
+        history_details: false,
+        ..RunnerOptions::default()
+    };
+    assert_eq!(run_case(&case(c), &opts), Verdict::Pass);
+}

@@ -127,11 +127,25 @@ pub enum Relax {
 #[derive(Debug, Clone, Default)]
 pub struct Masks {
     paths: Vec<(Vec<Seg>, Relax)>,
+    /// Object keys whose values match anything wherever they occur.
+    any_keys: Vec<String>,
+    /// Object keys the run may have where the recording has none.
+    extra_keys_allowed: Vec<String>,
     /// Paths that could not be parsed (reported, never silently ignored).
     pub unparsed: Vec<String>,
 }
 
 impl Masks {
+    /// Values under this key match anything, at any depth.
+    pub fn add_any_key(&mut self, key: &str) {
+        self.any_keys.push(key.to_string());
+    }
+
+    /// The run may have this key where the recording has none (at any depth).
+    pub fn allow_extra_key(&mut self, key: &str) {
+        self.extra_keys_allowed.push(key.to_string());
+    }
+
     pub fn add(&mut self, path: &str, relax: Relax) {
         match parse_path(path) {
             Some(p) => self.paths.push((p, relax)),
@@ -148,6 +162,8 @@ impl Masks {
                 .filter(|(p, _)| p.starts_with(prefix))
                 .map(|(p, r)| (p[prefix.len()..].to_vec(), *r))
                 .collect(),
+            any_keys: self.any_keys.clone(),
+            extra_keys_allowed: self.extra_keys_allowed.clone(),
             unparsed: self.unparsed.clone(),
         }
     }
@@ -301,6 +317,9 @@ fn walk(
         None => {}
     }
     if let Some(Seg::Key(k)) = path.last() {
+        if masks.any_keys.iter().any(|a| a == k) {
+            return;
+        }
         let under_metadata = path[..path.len() - 1]
             .iter()
             .any(|s| matches!(s, Seg::Key(p) if UNRECORDED_METADATA_PARENTS.contains(&p.as_str())));
@@ -312,7 +331,10 @@ fn walk(
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
             let missing: Vec<&String> = e.keys().filter(|k| !a.contains_key(*k)).collect();
-            let extra: Vec<&String> = a.keys().filter(|k| !e.contains_key(*k)).collect();
+            let extra: Vec<&String> = a
+                .keys()
+                .filter(|k| !e.contains_key(*k) && !masks.extra_keys_allowed.contains(k))
+                .collect();
             if !missing.is_empty() || !extra.is_empty() {
                 let mut msg = format!("at {here}: ");
                 if !missing.is_empty() {
@@ -366,6 +388,17 @@ fn walk(
             short(a)
         )),
     }
+}
+
+/// Compares a recorded history event with the run's: placeholders match everywhere.
+pub(crate) fn walk_history(
+    expected: &Value,
+    actual: &Value,
+    masks: &Masks,
+    diffs: &mut Vec<String>,
+) {
+    let mut path = Vec::new();
+    walk(expected, actual, masks, &mut path, true, diffs);
 }
 
 /// The masks of one case for the document `$` = output (SUCCEEDED) or

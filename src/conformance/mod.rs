@@ -12,6 +12,7 @@
 
 pub mod case;
 pub mod compare;
+pub mod history;
 pub mod lambda;
 
 pub use case::{load_cases, Case, LoadError};
@@ -123,6 +124,9 @@ pub struct RunnerOptions {
     pub seed: u64,
     pub region: String,
     pub account: String,
+    /// Also compare event details with the recorded history (ids, previous ids,
+    /// inputs, outputs, parameters, errors), where the event order allows it.
+    pub history_details: bool,
 }
 
 impl Default for RunnerOptions {
@@ -139,6 +143,7 @@ impl Default for RunnerOptions {
             seed: 0,
             region: "us-east-1".into(),
             account: "111111111111".into(),
+            history_details: true,
         }
     }
 }
@@ -244,12 +249,15 @@ fn case_handler(
     Ok(Box::new(sim))
 }
 
-fn start_time(case: &Case, opts: &RunnerOptions) -> Millis {
+fn recorded_millis(case: &Case) -> Option<Millis> {
     case.recorded_at
         .as_deref()
         .and_then(timestamp::parse)
         .map(|i| i.millis())
-        .unwrap_or(opts.start_time)
+}
+
+fn start_time(case: &Case, opts: &RunnerOptions) -> Millis {
+    recorded_millis(case).unwrap_or(opts.start_time)
 }
 
 /// Runs a case to its end.
@@ -284,7 +292,7 @@ pub fn execute(case: &Case, opts: &RunnerOptions) -> Result<Execution, String> {
 }
 
 /// Compares a finished execution with the case's recording.
-pub fn check(case: &Case, ex: &Execution) -> Result<(), String> {
+pub fn check(case: &Case, ex: &Execution, opts: &RunnerOptions) -> Result<(), String> {
     let out = ex.outcome();
     let e = &case.expected;
     if out.status == Status::Running {
@@ -349,6 +357,12 @@ pub fn check(case: &Case, ex: &Execution) -> Result<(), String> {
             .and_then(compare::recorded_event_count);
         compare_events(events, &actual, case.events_order.as_deref(), recorded)?;
     }
+    if opts.history_details {
+        if let Some(h) = &case.history {
+            let tokens: Vec<String> = e.masked.iter().filter_map(|m| m.token.clone()).collect();
+            history::compare_history(h, ex.history(), &tokens, recorded_millis(case))?;
+        }
+    }
     Ok(())
 }
 
@@ -357,7 +371,7 @@ pub fn run_case(case: &Case, opts: &RunnerOptions) -> Verdict {
     if let Some(r) = skip_reason(case, opts) {
         return Verdict::Skip(r);
     }
-    match catch_panics(|| execute(case, opts).and_then(|ex| check(case, &ex))) {
+    match catch_panics(|| execute(case, opts).and_then(|ex| check(case, &ex, opts))) {
         Ok(Ok(())) => Verdict::Pass,
         Ok(Err(m)) => Verdict::Fail(m),
         Err(p) => Verdict::Fail(format!("engine panicked: {p}")),
