@@ -285,10 +285,18 @@ fn run(args: &[String], io: &mut Io<'_>) -> i32 {
     if a.has("--input") && a.has("--input-file") {
         return usage(io, "give --input or --input-file, not both", RUN_HELP);
     }
-    if a.get("--input-file") == Some("-") && definition == "-" {
+    let from_stdin = [
+        Some(definition.as_str()),
+        a.get("--input-file"),
+        a.get("--mock-config"),
+    ]
+    .iter()
+    .filter(|s| **s == Some("-"))
+    .count();
+    if from_stdin > 1 {
         return usage(
             io,
-            "the definition and the input cannot both come from stdin",
+            "only one of DEFINITION, --input-file and --mock-config can be - (stdin)",
             RUN_HELP,
         );
     }

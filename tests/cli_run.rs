@@ -320,6 +320,7 @@ fn bad_arguments_and_inputs_exit_2_with_a_message() {
             ],
             "no state machine named \"X\"",
         ),
+        (vec!["run", "-", "--input-file", "-"], "only one of"),
         (vec!["frobnicate"], "unknown command"),
         (vec![], "Usage"),
     ];
