@@ -1669,11 +1669,11 @@ fn regex_input(v: Option<&Value>) -> Cow<'_, str> {
     }
 }
 
-fn operand_value<'a>(op: &Operand, item: &'a Value, root: &'a Value) -> Option<Cow<'a, Value>> {
+fn operand_value<'a>(op: &'a Operand, item: &'a Value, root: &'a Value) -> Option<Cow<'a, Value>> {
     match op {
         Operand::Current(c) => evaluate(c, item, root, false).ok(),
         Operand::Root(c) => evaluate(c, root, root, false).ok(),
-        Operand::Lit(v) => Some(Cow::Owned(v.clone())),
+        Operand::Lit(v) => Some(Cow::Borrowed(v)),
         Operand::Regex(_) => None,
     }
 }
