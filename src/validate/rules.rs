@@ -348,7 +348,7 @@ impl<'a> Checker<'a> {
         if t.needs_transition() {
             self.next_or_end(ptr, s);
         }
-        self.common_data_fields(ptr, s, t, lang, allowed);
+        self.common_data_fields(ptr, s, lang, allowed);
         match t {
             StateType::Task => self.task(ptr, s, lang),
             StateType::Wait => self.wait(ptr, s, lang),
@@ -414,7 +414,6 @@ impl<'a> Checker<'a> {
         &mut self,
         ptr: &str,
         s: &Map<String, Value>,
-        t: StateType,
         lang: Lang,
         allowed: &[&str],
     ) {
@@ -430,13 +429,9 @@ impl<'a> Checker<'a> {
                 paths::check_path_field(sink, ptr, s, "ResultPath", PathKind::ResultPath, true);
             }
             if has("Parameters") {
+                // Any JSON value (the language-service schema allows every type).
                 let v = s.get("Parameters").unwrap_or(&Value::Null);
-                let pptr = child(ptr, "Parameters");
-                if t == StateType::Pass || v.is_object() {
-                    paths::check_template(sink, &pptr, v);
-                } else {
-                    sink.wrong_type(&pptr, OBJECT);
-                }
+                paths::check_template(sink, &child(ptr, "Parameters"), v);
             }
             if has("ResultSelector") {
                 paths::check_template_object(sink, ptr, s, "ResultSelector");
