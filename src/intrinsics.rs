@@ -430,18 +430,34 @@ impl<'t> Parser<'t> {
     }
 }
 
-/// `-0` and `-0.0` literals are `0` (as Jackson reads them back).
+/// Negative zero becomes `0`, at any depth: Jackson reads the JSON text `-0` as the
+/// integer 0, while serde_json keeps it as the float `-0.0` (`-0.0` itself is rare
+/// enough to be treated the same way).
 fn normalize_zero(v: Value) -> Value {
-    match &v {
-        Value::Number(n) if n.as_f64() == Some(0.0) && !(n.is_i64() || n.is_u64()) => {
-            if n.as_f64().is_some_and(|f| f.is_sign_negative()) {
-                Value::from(0)
-            } else {
-                v
-            }
-        }
-        _ => v,
+    fn is_neg_zero(n: &serde_json::Number) -> bool {
+        !(n.is_i64() || n.is_u64()) && n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative())
     }
+    fn contains_neg_zero(v: &Value, depth: usize) -> bool {
+        match v {
+            Value::Number(n) => is_neg_zero(n),
+            Value::Array(a) if depth < 256 => a.iter().any(|x| contains_neg_zero(x, depth + 1)),
+            Value::Object(o) if depth < 256 => o.values().any(|x| contains_neg_zero(x, depth + 1)),
+            _ => false,
+        }
+    }
+    fn fix(v: &mut Value, depth: usize) {
+        match v {
+            Value::Number(n) if is_neg_zero(n) => *v = Value::from(0),
+            Value::Array(a) if depth < 256 => a.iter_mut().for_each(|x| fix(x, depth + 1)),
+            Value::Object(o) if depth < 256 => o.values_mut().for_each(|x| fix(x, depth + 1)),
+            _ => {}
+        }
+    }
+    let mut v = v;
+    if contains_neg_zero(&v, 0) {
+        fix(&mut v, 0);
+    }
+    v
 }
 
 // ---------------------------------------------------------------------------------------
