@@ -23,8 +23,25 @@
 //!   uses for payload-template paths:
 //!   `The JSONPath '$.x' specified for the field '{field}' could not be found in the input '<state input JSON>'`.
 //!   Only the caller knows the field (e.g. `value.$`): call [`Intrinsic::eval_in_field`]
-//!   with it, or rewrite the literal [`FIELD_PLACEHOLDER`] (`{field}`, which appears
-//!   exactly once, before any user data) in the cause returned by [`Intrinsic::eval`].
+//!   with it (preferred), or replace the literal [`FIELD_PLACEHOLDER`] (`{field}`) in the
+//!   cause returned by [`Intrinsic::eval`] (its first occurrence after the path text).
+//!   The same applies to a `$var` argument naming an undefined variable.
+//!   An indefinite path argument (`$.a[*]`) never misses: it yields an array.
+//!
+//! # Quirks (AWS-recorded unless noted)
+//! - Format renders strings unquoted, `null` as `null`, numbers as Java does (`1.1`,
+//!   `101`, doubles like `100.0` keep their `.0`), objects/arrays Java-style
+//!   (`{Arg1=1, Arg2=[]}`); escaped braces `\{\}` in a literal template are literal text.
+//! - MathAdd rounds each argument half-up like Java `Math.round` (1.49 + 1.5 = 3,
+//!   -1.5 -> -1, -2.5 -> -2) and requires the rounded values to be 32-bit integers.
+//! - MathRandom rounds its bounds the same way; start inclusive, end exclusive; with a
+//!   seed the value is `start + new java.util.Random(seed).nextInt(end - start)` (our
+//!   choice, deterministic); without one it comes from the engine's [`Rng`].
+//! - StringSplit treats every character of the delimiter as a separator and drops empty
+//!   tokens; StringToJson of `""`/whitespace is `null`, `-0` is `0`; JsonToString is
+//!   compact; ArrayRange gives at most 1000 items and includes the end only when a step
+//!   lands on it; ArrayUnique keeps first occurrences; JsonMerge is shallow and its third
+//!   argument must be `false`; Hash/Base64 inputs are limited to 10,000 characters.
 
 use crate::path::{write_java_string, Path, Roots};
 use crate::rng::Rng;
