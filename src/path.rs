@@ -7,27 +7,33 @@
 //! - A path is parsed once (at compile time) and evaluated many times.
 //! - Evaluation never panics, on any document.
 //!
-//! Semantics follow Jayway JsonPath 2.x with its default configuration (no options), as
-//! the service does:
+//! Semantics follow Jayway JsonPath as the service runs it. The recorded corpus shows an
+//! older Jayway (2.1/2.2 era) rather than the current one: an indefinite path whose
+//! definite prefix is missing yields `[]` instead of failing, and bracket member names are
+//! not unescaped (`$['a\"b']` names the member `a\"b`). So:
 //! - A *definite* path (only single member names and single indexes; a leaf
 //!   `['a','b']` counts as definite and yields an object merging those members) returns
-//!   one node, or fails with Jayway's message: `No results for path: $['a']['b']` when
-//!   the leaf (or an out-of-range index anywhere) is missing, `Missing property in path
-//!   $['a']` when an intermediate member is missing, `Expected to find an object with
-//!   property ['b'] in path $['a'] but found 'java.lang.String'. ...` when a member is
-//!   read from a non-object, `The path $['a'] is null` / `Filter: [0] can only be applied
-//!   to arrays. Current context is: ...` for an index into null / a non-array. Rendered
-//!   paths always start with `$` (also for `$$` and `$var` paths, which the service
-//!   evaluates as `$...` against the context object / the variable's value).
-//! - An *indefinite* path returns an array of every match, in Jayway's order. Missing
-//!   members after an indefinite token are skipped silently; a definite prefix still
-//!   fails as above (`$.missing[*]` -> `Missing property in path $['missing']`).
-//! - Filters: `==, !=, <, <=, >, >=, =~ /regex/flags, in, nin, subsetof, anyof, noneof,
-//!   size, empty, contains`, `&&`, `||`, `!`, parentheses, existence `[?(@.x)]`,
-//!   `@`-relative and `$`-absolute operands, number/string/boolean/null/JSON literals.
-//!   Equality is Jayway's: `1 == '1'` is true (numbers compare with numeric strings).
-//! - Functions (last segment only): `length()`, `size()`, `min()`, `max()`, `avg()`,
-//!   `sum()`, `keys()`, `first()`, `last()`.
+//!   one node or fails with Jayway's message (AWS-recorded ones marked *):
+//!   * leaf member missing: `No results for path: $['a']['b']` *
+//!   * intermediate member missing: `Missing property in path $['a']` *
+//!   * member of a non-object: `Property ['b'] not found in path $['a']`
+//!   * index out of range: `Index out of bounds when evaluating path $['a'][5]`
+//!   * index into null: `The path $['a'] is null`
+//!   * index into a non-array: `Filter: [0] can only be applied to arrays. Current context is: <Java toString>`
+//!   * filter on a scalar: `Filter: [?] can not be applied to primitives. Current context is: <value>`
+//!
+//!   Rendered paths always start with `$`, also for `$$` and `$var` paths (which the
+//!   service evaluates as `$...` against the context object / the variable's value).
+//! - An *indefinite* path never fails: it returns an array of every match, in Jayway's
+//!   order (possibly empty; AWS-recorded: `$.items[*]`, `$.items[1:]` on `{}` give `[]`).
+//! - Negative indexes count from the end (`[-1]` is the last item).
+//! - Filters: `==, !=, ===, !==, <, <=, >, >=, =~ /regex/flags, in, nin, subsetof, anyof,
+//!   noneof, all, size, empty, contains`, `&&`, `||`, `!`, parentheses, existence
+//!   `[?(@.x)]` (true for explicit `null`), `@`-relative and `$`-absolute operands,
+//!   number/string/boolean/null/JSON literals. Equality is Jayway's: `1 == '1'` is true
+//!   (numbers compare with numeric strings); a missing operand makes `!=` true.
+//! - Functions (last segment only; applied to the whole result): `length()`, `size()`,
+//!   `min()`, `max()`, `avg()`, `sum()`, `keys()`, `first()`, `last()`.
 
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -132,12 +138,14 @@ impl Seg {
     }
 
     /// Jayway's path fragment, used to render paths in messages.
-    fn render(&self, out: &mut String) {
+    fn render(&self, out: &mut String, quote: char) {
         match self {
             Seg::Prop(p) => {
-                out.push_str("['");
+                out.push('[');
+                out.push(quote);
                 out.push_str(p);
-                out.push_str("']");
+                out.push(quote);
+                out.push(']');
             }
             Seg::Props(ps) => {
                 out.push('[');
@@ -145,9 +153,9 @@ impl Seg {
                     if i > 0 {
                         out.push(',');
                     }
-                    out.push('\'');
+                    out.push(quote);
                     out.push_str(p);
-                    out.push('\'');
+                    out.push(quote);
                 }
                 out.push(']');
             }
@@ -304,38 +312,58 @@ struct Chain {
     segs: Vec<Seg>,
     /// `upstream[i]`: every segment before `i` is definite.
     upstream: Vec<bool>,
+    /// Number of segments before a trailing function (all of them when there is none).
+    body: usize,
+    /// The trailing function, if any.
+    func: Option<Func>,
+    /// Every body segment is definite (Jayway's `isDefinite`).
     definite: bool,
+    /// Only single members and single indexes (a Reference Path).
+    simple: bool,
 }
 
 impl Chain {
     fn new(segs: Vec<Seg>) -> Chain {
-        let n = segs.len();
-        let mut upstream = Vec::with_capacity(n);
+        let (body, func) = match segs.last() {
+            Some(Seg::Func(f)) => (segs.len() - 1, Some(*f)),
+            _ => (segs.len(), None),
+        };
+        let mut upstream = Vec::with_capacity(segs.len());
         let mut all = true;
         for (i, s) in segs.iter().enumerate() {
             upstream.push(all);
-            all = all && s.definite(i + 1 == n);
+            all = all && s.definite(i + 1 == body);
         }
+        if !all {
+            // As the service does: an indefinite path never fails, whatever is missing
+            // along it (its result is then an empty list).
+            upstream.iter_mut().for_each(|u| *u = false);
+        }
+        let simple = segs
+            .iter()
+            .all(|s| matches!(s, Seg::Prop(_) | Seg::Index(_)));
         Chain {
             segs,
             upstream,
+            body,
+            func,
             definite: all,
+            simple,
         }
     }
 
-    /// Jayway's rendering of the first `n` segments, e.g. `$['a'][0]`.
+    /// Jayway's evaluation path of the first `n` segments, e.g. `$['a'][0]` (members
+    /// always in single quotes).
     fn render_prefix(&self, n: usize) -> String {
         let mut out = String::from("$");
         for s in self.segs.iter().take(n) {
-            s.render(&mut out);
+            s.render(&mut out, '\'');
         }
         out
     }
 
     fn is_simple(&self) -> bool {
-        self.segs
-            .iter()
-            .all(|s| matches!(s, Seg::Prop(_) | Seg::Index(_)))
+        self.simple
     }
 }
 
@@ -558,7 +586,10 @@ fn parse_dot_name(cur: &mut Cursor, ctx: Ctx) -> Result<Seg, String> {
     Ok(Seg::Prop(name))
 }
 
-fn parse_quoted(cur: &mut Cursor) -> Result<String, String> {
+/// A quoted name or string. With `raw`, a backslash only keeps the next character from
+/// closing the string and is itself kept (the service's Jayway does not unescape bracket
+/// member names: `$['a\"b']` names the member `a\"b`).
+fn parse_quoted(cur: &mut Cursor, raw: bool) -> Result<String, String> {
     let quote = match cur.bump() {
         Some(q @ ('\'' | '"')) => q,
         _ => return Err(cur.err("Expected a quoted name")),
@@ -568,7 +599,12 @@ fn parse_quoted(cur: &mut Cursor) -> Result<String, String> {
         match cur.bump() {
             None => return Err(cur.err("Property has not been closed - missing closing quote")),
             Some('\\') => match cur.bump() {
-                Some(c) => s.push(c),
+                Some(c) => {
+                    if raw {
+                        s.push('\\');
+                    }
+                    s.push(c)
+                }
                 None => return Err(cur.err("Property has not been closed - missing closing quote")),
             },
             Some(c) if c == quote => return Ok(s),
@@ -600,13 +636,13 @@ fn parse_bracket(cur: &mut Cursor) -> Result<Seg, String> {
     cur.bump(); // '['
     cur.skip_ws();
     let seg = match cur.peek() {
-        Some('\'') | Some('"') => {
-            let mut names = vec![parse_quoted(cur)?];
+        Some('\'' | '"') => {
+            let mut names = vec![parse_quoted(cur, true)?];
             loop {
                 cur.skip_ws();
                 if cur.eat(',') {
                     cur.skip_ws();
-                    names.push(parse_quoted(cur)?);
+                    names.push(parse_quoted(cur, true)?);
                 } else {
                     break;
                 }
@@ -703,6 +739,11 @@ enum Op {
     Gt,
     Ge,
     Match,
+    /// `===`: equality requiring the same kind of value.
+    TsEq,
+    /// `!==`
+    TsNe,
+    All,
     In,
     Nin,
     SubsetOf,
@@ -773,7 +814,7 @@ fn parse_unary(cur: &mut Cursor) -> Result<Expr, String> {
 
 fn parse_op(cur: &mut Cursor) -> Option<Op> {
     cur.skip_ws();
-    const SYMBOLS: [(&str, Op); 8] = [
+    const SYMBOLS: [(&str, Op); 7] = [
         ("==", Op::Eq),
         ("!=", Op::Ne),
         ("<=", Op::Le),
@@ -781,20 +822,19 @@ fn parse_op(cur: &mut Cursor) -> Option<Op> {
         ("=~", Op::Match),
         ("<", Op::Lt),
         (">", Op::Gt),
-        ("===", Op::Eq),
     ];
     if cur.eat_str("===") {
-        return Some(Op::Eq);
+        return Some(Op::TsEq);
     }
     if cur.eat_str("!==") {
-        return Some(Op::Ne);
+        return Some(Op::TsNe);
     }
     for (s, op) in SYMBOLS {
         if cur.eat_str(s) {
             return Some(op);
         }
     }
-    const WORDS: [(&str, Op); 8] = [
+    const WORDS: [(&str, Op); 9] = [
         ("in", Op::In),
         ("nin", Op::Nin),
         ("subsetof", Op::SubsetOf),
@@ -803,6 +843,7 @@ fn parse_op(cur: &mut Cursor) -> Option<Op> {
         ("size", Op::Size),
         ("empty", Op::Empty),
         ("contains", Op::Contains),
+        ("all", Op::All),
     ];
     let rest = cur.rest();
     let word: String = rest
@@ -847,7 +888,7 @@ fn parse_operand(cur: &mut Cursor) -> Result<Operand, String> {
             let segs = parse_segments(cur, Ctx::Filter)?;
             Ok(Operand::Root(Chain::new(segs)))
         }
-        Some('\'') | Some('"') => Ok(Operand::Lit(Value::String(parse_quoted(cur)?))),
+        Some('\'') | Some('"') => Ok(Operand::Lit(Value::String(parse_quoted(cur, false)?))),
         Some('/') => {
             cur.bump();
             let mut pat = String::new();
@@ -954,8 +995,10 @@ fn parse_operand(cur: &mut Cursor) -> Result<Operand, String> {
 impl Path {
     /// Parses any Path. The error is a human-readable syntax message.
     pub fn parse(text: &str) -> Result<Path, String> {
-        let (root, start) = parse_root(text)?;
-        let mut cur = Cursor::new(text);
+        // Jayway trims surrounding whitespace before compiling.
+        let trimmed = text.trim();
+        let (root, start) = parse_root(trimmed)?;
+        let mut cur = Cursor::new(trimmed);
         cur.pos = start;
         let segs = parse_segments(&mut cur, Ctx::Top)?;
         if !cur.at_end() {
@@ -1200,10 +1243,7 @@ fn evaluate<'a>(
     if chain.is_simple() {
         return find_simple(chain, doc);
     }
-    let (func, body) = match chain.segs.last() {
-        Some(Seg::Func(f)) => (Some(*f), chain.segs.len() - 1),
-        _ => (None, chain.segs.len()),
-    };
+    let (func, body) = (chain.func, chain.body);
     let mut ctx = EvalCtx {
         chain,
         root,
@@ -1211,12 +1251,7 @@ fn evaluate<'a>(
         out: Vec::new(),
     };
     ctx.eval(0, body, doc)?;
-    let definite = chain
-        .segs
-        .iter()
-        .take(body)
-        .enumerate()
-        .all(|(i, s)| s.definite(i + 1 == body));
+    let definite = chain.definite;
     let result: Cow<'a, Value> = if definite {
         match ctx.out.into_iter().next() {
             Some(v) => v,
@@ -1260,17 +1295,12 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
                         })
                     }
                 },
-                _ => return Err(not_an_object(chain, i, cur)),
+                _ => return Err(not_an_object(chain, i)),
             },
             Seg::Index(idx) => match cur {
                 Value::Array(a) => match effective_index(*idx, a.len()).and_then(|j| a.get(j)) {
                     Some(v) => cur = v,
-                    None => {
-                        return Err(PathMiss::new(format!(
-                            "No results for path: {}",
-                            chain.render_prefix(n)
-                        )))
-                    }
+                    None => return Err(index_out_of_bounds(chain, i, *idx)),
                 },
                 _ => return Err(not_an_array(chain, i, cur)),
             },
@@ -1285,16 +1315,22 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
     Ok(Cow::Borrowed(cur))
 }
 
-fn not_an_object(chain: &Chain, i: usize, model: &Value) -> PathMiss {
+fn not_an_object(chain: &Chain, i: usize) -> PathMiss {
     let mut frag = String::new();
     if let Some(s) = chain.segs.get(i) {
-        s.render(&mut frag);
+        s.render(&mut frag, '\'');
     }
     PathMiss::new(format!(
-        "Expected to find an object with property {} in path {} but found '{}'. This is not a json object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JacksonJsonProvider'.",
+        "Property {} not found in path {}",
         frag,
-        chain.render_prefix(i),
-        java_class(model)
+        chain.render_prefix(i)
+    ))
+}
+
+fn index_out_of_bounds(chain: &Chain, i: usize, idx: i64) -> PathMiss {
+    PathMiss::new(format!(
+        "Index out of bounds when evaluating path {}[{idx}]",
+        chain.render_prefix(i)
     ))
 }
 
@@ -1304,7 +1340,7 @@ fn not_an_array(chain: &Chain, i: usize, model: &Value) -> PathMiss {
     }
     let mut frag = String::new();
     if let Some(s) = chain.segs.get(i) {
-        s.render(&mut frag);
+        s.render(&mut frag, '\'');
     }
     PathMiss::new(format!(
         "Filter: {} can only be applied to arrays. Current context is: {}",
@@ -1326,8 +1362,8 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
         match seg {
             Seg::Prop(name) => {
                 let Value::Object(m) = node else {
-                    if upstream && !self.require_lenient() {
-                        return Err(not_an_object(chain, i, node));
+                    if upstream {
+                        return Err(not_an_object(chain, i));
                     }
                     return Ok(());
                 };
@@ -1356,7 +1392,7 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
             Seg::Props(names) => {
                 let Value::Object(m) = node else {
                     if upstream {
-                        return Err(not_an_object(chain, i, node));
+                        return Err(not_an_object(chain, i));
                     }
                     return Ok(());
                 };
@@ -1493,13 +1529,12 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
         }
     }
 
-    fn require_lenient(&self) -> bool {
-        false
-    }
-
     fn index(&mut self, arr: &'a [Value], idx: i64, i: usize, end: usize) -> Result<(), PathMiss> {
         match effective_index(idx, arr.len()).and_then(|j| arr.get(j)) {
             Some(v) => self.eval(i + 1, end, v),
+            None if self.chain.upstream.get(i).copied().unwrap_or(false) => {
+                Err(index_out_of_bounds(self.chain, i, idx))
+            }
             None => Ok(()),
         }
     }
@@ -1587,13 +1622,16 @@ fn eval_expr(expr: &Expr, item: &Value, root: &Value) -> bool {
                 if matches!(other, Operand::Regex(_)) {
                     return false;
                 }
+                // Jayway's RegexpEvaluator: strings and numbers match by their text,
+                // booleans as `true`/`false`, anything else (or nothing) as ""; an
+                // array matches when any element does.
                 let v = operand_value(other, item, root);
-                let text = match v.as_deref() {
-                    Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
-                    Some(other) => Cow::Owned(java_string(other)),
-                    None => return false,
+                return match v.as_deref() {
+                    Some(Value::Array(items)) => items
+                        .iter()
+                        .any(|x| re.is_full_match(&regex_input(Some(x)))),
+                    other => re.is_full_match(&regex_input(other)),
                 };
-                return re.is_full_match(&text);
             }
             let lv = operand_value(l, item, root);
             let rv = operand_value(r, item, root);
@@ -1602,11 +1640,20 @@ fn eval_expr(expr: &Expr, item: &Value, root: &Value) -> bool {
     }
 }
 
-fn operand_value<'a>(op: &Operand, item: &'a Value, root: &'a Value) -> Option<Cow<'a, Value>> {
+fn regex_input(v: Option<&Value>) -> Cow<'_, str> {
+    match v {
+        Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
+        Some(Value::Number(n)) => Cow::Owned(n.to_string()),
+        Some(Value::Bool(b)) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        _ => Cow::Borrowed(""),
+    }
+}
+
+fn operand_value<'a>(op: &'a Operand, item: &'a Value, root: &'a Value) -> Option<Cow<'a, Value>> {
     match op {
         Operand::Current(c) => evaluate(c, item, root, false).ok(),
         Operand::Root(c) => evaluate(c, root, root, false).ok(),
-        Operand::Lit(v) => Some(Cow::Owned(v.clone())),
+        Operand::Lit(v) => Some(Cow::Borrowed(v)),
         Operand::Regex(_) => None,
     }
 }
@@ -1616,10 +1663,16 @@ fn operand_value<'a>(op: &Operand, item: &'a Value, root: &'a Value) -> Option<C
 fn jayway_eq(l: &Value, r: &Value) -> bool {
     match (l, r) {
         (Value::Number(a), Value::Number(b)) => num_cmp(a, b) == Some(std::cmp::Ordering::Equal),
-        (Value::Number(a), Value::String(s)) => match s.trim().parse::<f64>() {
-            Ok(f) => a.as_f64() == Some(f),
-            Err(_) => false,
-        },
+        (Value::Number(a), Value::String(s)) => {
+            // Java's BigDecimal(String): digits, sign, point and exponent only.
+            let plausible = !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'));
+            match s.parse::<f64>() {
+                Ok(f) if plausible => a.as_f64() == Some(f),
+                _ => false,
+            }
+        }
         (Value::String(s), Value::Number(n)) => *s == n.to_string(),
         (Value::String(a), Value::String(b)) => a == b,
         (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -1627,6 +1680,10 @@ fn jayway_eq(l: &Value, r: &Value) -> bool {
         (Value::Array(_), Value::Array(_)) | (Value::Object(_), Value::Object(_)) => l == r,
         _ => false,
     }
+}
+
+fn is_json(v: &Value) -> bool {
+    matches!(v, Value::Array(_) | Value::Object(_))
 }
 
 fn num_cmp(a: &serde_json::Number, b: &serde_json::Number) -> Option<std::cmp::Ordering> {
@@ -1659,6 +1716,28 @@ fn compare(l: Option<&Value>, op: Op, r: Option<&Value>) -> bool {
     match op {
         Op::Eq => eq(l, r),
         Op::Ne => !eq(l, r),
+        Op::TsEq | Op::TsNe => {
+            let same_kind = match (l, r) {
+                (Some(a), Some(b)) => {
+                    std::mem::discriminant(a) == std::mem::discriminant(b)
+                        || (is_json(a) && is_json(b))
+                }
+                _ => false,
+            };
+            let equal = same_kind && eq(l, r);
+            if op == Op::TsEq {
+                equal
+            } else {
+                !equal
+            }
+        }
+        Op::All => match (l, r) {
+            (Some(Value::Array(a)), Some(Value::Array(req))) => {
+                req.iter().all(|x| a.iter().any(|y| jayway_eq(y, x)))
+            }
+            (Some(Value::Object(_)), Some(Value::Array(_))) => true,
+            _ => false,
+        },
         Op::Lt => ord(l, r) == Some(Ordering::Less),
         Op::Le => matches!(ord(l, r), Some(Ordering::Less | Ordering::Equal)),
         Op::Gt => ord(l, r) == Some(Ordering::Greater),
@@ -1687,6 +1766,7 @@ fn compare(l: Option<&Value>, op: Op, r: Option<&Value>) -> bool {
         Op::Size => {
             let len = match l {
                 Some(Value::Array(a)) => a.len(),
+                Some(Value::Object(o)) => o.len(),
                 Some(Value::String(s)) => s.encode_utf16().count(),
                 _ => return false,
             };
@@ -1695,6 +1775,7 @@ fn compare(l: Option<&Value>, op: Op, r: Option<&Value>) -> bool {
         Op::Empty => {
             let empty = match l {
                 Some(Value::Array(a)) => a.is_empty(),
+                Some(Value::Object(o)) => o.is_empty(),
                 Some(Value::String(s)) => s.is_empty(),
                 _ => return false,
             };
@@ -2117,30 +2198,6 @@ impl Matcher<'_> {
 // Java-style rendering (shared with intrinsics)
 // ---------------------------------------------------------------------------------------
 
-/// The Java class Jayway's JacksonJsonProvider would report for a value.
-fn java_class(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "java.lang.Boolean",
-        Value::String(_) => "java.lang.String",
-        Value::Array(_) => "java.util.ArrayList",
-        Value::Object(_) => "java.util.LinkedHashMap",
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                if i32::try_from(i).is_ok() {
-                    "java.lang.Integer"
-                } else {
-                    "java.lang.Long"
-                }
-            } else if n.as_u64().is_some() {
-                "java.math.BigInteger"
-            } else {
-                "java.lang.Double"
-            }
-        }
-    }
-}
-
 /// Renders a value the way Java's `toString` renders the maps/lists/boxed values Jackson
 /// produces: strings unquoted, `null`, `{a=1, b=[1, 2]}`, doubles as `Double.toString`.
 /// Used by `States.Format` and in Jayway error messages.
@@ -2148,6 +2205,11 @@ pub fn java_string(v: &Value) -> String {
     let mut out = String::new();
     write_java(v, &mut out, 0);
     out
+}
+
+/// [`java_string`], appending to `out`.
+pub fn write_java_string(v: &Value, out: &mut String) {
+    write_java(v, out, 0);
 }
 
 fn write_java(v: &Value, out: &mut String, depth: usize) {
@@ -2280,12 +2342,13 @@ mod tests {
         );
         assert_eq!(
             find("$.arr[5]", &doc).unwrap_err(),
-            "No results for path: $['arr'][5]"
+            "Index out of bounds when evaluating path $['arr'][5]"
         );
         assert_eq!(find("$.n[0]", &doc).unwrap_err(), "The path $['n'] is null");
-        assert!(find("$.s.x", &doc)
-            .unwrap_err()
-            .starts_with("Expected to find an object with property ['x'] in path $['s'] but found 'java.lang.String'"));
+        assert_eq!(
+            find("$.s.x", &doc).unwrap_err(),
+            "Property ['x'] not found in path $['s']"
+        );
     }
 
     #[test]
