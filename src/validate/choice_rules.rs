@@ -2,7 +2,6 @@
 //! comparator with a value of the right type) and JSONata rules (`Condition`).
 
 use super::fields::Lang;
-use super::locate::MAX_DEPTH;
 use super::paths::{self, PathKind};
 use super::report::{child, index, Sink, ARRAY, BOOLEAN, NUMBER, OBJECT, STRING};
 use super::values::{is_jsonata_value, is_timestamp};
@@ -121,7 +120,7 @@ pub(crate) fn check_choices(
         }
         paths::check_assign(sink, &rptr, rule, lang);
         match lang {
-            Lang::JsonPath => jsonpath_rule(sink, &rptr, rule, true, 0),
+            Lang::JsonPath => jsonpath_rule(sink, &rptr, rule, true),
             Lang::Jsonata => jsonata_rule(sink, &rptr, rule),
         }
     }
@@ -171,11 +170,24 @@ fn jsonata_rule(sink: &mut Sink, rptr: &str, rule: &Map<String, Value>) {
     }
 }
 
-/// A JSONPath rule; `top` for the elements of `Choices` (which carry `Next`).
-fn jsonpath_rule(sink: &mut Sink, rptr: &str, rule: &Map<String, Value>, top: bool, depth: usize) {
-    if depth > MAX_DEPTH {
-        return;
+/// A JSONPath rule and the rules nested in it (`top` for the elements of `Choices`, which
+/// carry `Next`). Walked with an explicit stack: `Not` chains can be deep.
+fn jsonpath_rule(sink: &mut Sink, rptr: &str, rule: &Map<String, Value>, top: bool) {
+    let mut stack: Vec<(String, &Map<String, Value>, bool)> = vec![(rptr.to_string(), rule, top)];
+    while let Some((rptr, rule, top)) = stack.pop() {
+        let nested = jsonpath_rule_shallow(sink, &rptr, rule, top);
+        stack.extend(nested.into_iter().rev().map(|(p, r)| (p, r, false)));
     }
+}
+
+/// Checks one rule; returns the rules nested in it.
+fn jsonpath_rule_shallow<'v>(
+    sink: &mut Sink,
+    rptr: &str,
+    rule: &'v Map<String, Value>,
+    top: bool,
+) -> Vec<(String, &'v Map<String, Value>)> {
+    let mut nested = Vec::new();
     let mut operators: Vec<&str> = Vec::new();
     for key in rule.keys() {
         match key.as_str() {
@@ -201,7 +213,7 @@ fn jsonpath_rule(sink: &mut Sink, rptr: &str, rule: &Map<String, Value>, top: bo
         );
     }
     let Some(op) = operators.first().copied() else {
-        return;
+        return nested;
     };
     let optr = child(rptr, op);
     let value = rule.get(op).unwrap_or(&Value::Null);
@@ -211,14 +223,14 @@ fn jsonpath_rule(sink: &mut Sink, rptr: &str, rule: &Map<String, Value>, top: bo
         }
         if op == "Not" {
             match value {
-                Value::Object(inner) => jsonpath_rule(sink, &optr, inner, false, depth + 1),
+                Value::Object(inner) => nested.push((optr, inner)),
                 _ => sink.wrong_type(&optr, OBJECT),
             }
-            return;
+            return nested;
         }
         let Value::Array(items) = value else {
             sink.wrong_type(&optr, ARRAY);
-            return;
+            return nested;
         };
         if items.is_empty() {
             sink.empty(&optr);
@@ -226,11 +238,11 @@ fn jsonpath_rule(sink: &mut Sink, rptr: &str, rule: &Map<String, Value>, top: bo
         for (i, item) in items.iter().enumerate() {
             let iptr = index(&optr, i);
             match item {
-                Value::Object(inner) => jsonpath_rule(sink, &iptr, inner, false, depth + 1),
+                Value::Object(inner) => nested.push((iptr, inner)),
                 _ => sink.wrong_type(&iptr, OBJECT),
             }
         }
-        return;
+        return nested;
     }
     // A data-test rule.
     match rule.get("Variable") {
@@ -238,7 +250,7 @@ fn jsonpath_rule(sink: &mut Sink, rptr: &str, rule: &Map<String, Value>, top: bo
         Some(_) => paths::check_path_field(sink, rptr, rule, "Variable", PathKind::Path, false),
     }
     let Some(operand) = comparator(op) else {
-        return;
+        return nested;
     };
     match operand {
         Operand::String => {
@@ -266,6 +278,7 @@ fn jsonpath_rule(sink: &mut Sink, rptr: &str, rule: &Map<String, Value>, top: bo
         },
         Operand::Path => paths::check_path_field(sink, rptr, rule, op, PathKind::Path, false),
     }
+    nested
 }
 
 #[cfg(test)]

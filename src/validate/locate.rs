@@ -112,11 +112,27 @@ fn to_u32(n: usize) -> u32 {
 const VALUE_EXPECTED: &str =
     "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
 
+/// An open container while parsing.
+enum Frame {
+    Object {
+        map: Map<String, Value>,
+        /// The member being parsed: its name and the name's offset.
+        key: (String, usize),
+        start: usize,
+        /// Length of the container's pointer in `Parser::path`.
+        path_len: usize,
+    },
+    Array {
+        items: Vec<Value>,
+        start: usize,
+        path_len: usize,
+    },
+}
+
 struct Parser<'t, 'w> {
     text: &'t str,
     bytes: &'t [u8],
     i: usize,
-    depth: usize,
     /// Pointer of the value being parsed.
     path: String,
     duplicates: Vec<Duplicate>,
@@ -130,7 +146,6 @@ impl<'t, 'w> Parser<'t, 'w> {
             text,
             bytes: text.as_bytes(),
             i: 0,
-            depth: 0,
             path: String::new(),
             duplicates: Vec::new(),
             wanted,
@@ -208,155 +223,180 @@ impl<'t, 'w> Parser<'t, 'w> {
         }
     }
 
+    /// Parses one value, iteratively: nesting lives in `stack`, not in the call stack, so
+    /// hostile input cannot overflow it.
     fn value(&mut self) -> Result<Value, SyntaxError> {
+        let mut stack: Vec<Frame> = Vec::new();
+        'value: loop {
+            // A value starts here; `self.path` is its pointer.
+            self.skip_ws();
+            self.record_value();
+            let mut value = match self.peek() {
+                None => {
+                    return Err(self.error_here(format!(
+                        "Unexpected end-of-input: expected a value {VALUE_EXPECTED}"
+                    )))
+                }
+                Some(open @ (b'{' | b'[')) => {
+                    let start = self.i;
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(self.error_here(format!(
+                            "Document nesting depth ({}) exceeds the maximum allowed ({MAX_DEPTH})",
+                            stack.len() + 1
+                        )));
+                    }
+                    self.i += 1;
+                    self.skip_ws();
+                    let path_len = self.path.len();
+                    if open == b'{' {
+                        if self.peek() == Some(b'}') {
+                            self.i += 1;
+                            Value::Object(Map::new())
+                        } else {
+                            let key = self.member_name(start)?;
+                            stack.push(Frame::Object {
+                                map: Map::new(),
+                                key,
+                                start,
+                                path_len,
+                            });
+                            continue 'value;
+                        }
+                    } else if self.peek() == Some(b']') {
+                        self.i += 1;
+                        Value::Array(Vec::new())
+                    } else {
+                        self.path.push_str("/0");
+                        stack.push(Frame::Array {
+                            items: Vec::new(),
+                            start,
+                            path_len,
+                        });
+                        continue 'value;
+                    }
+                }
+                Some(b'"') => Value::String(self.string()?),
+                Some(b'-' | b'0'..=b'9') => self.number()?,
+                Some(_) => self.literal()?,
+            };
+            // Hand the value to its container; close the containers that end here.
+            loop {
+                let Some(frame) = stack.last_mut() else {
+                    return Ok(value);
+                };
+                match frame {
+                    Frame::Object {
+                        map,
+                        key,
+                        start,
+                        path_len,
+                    } => {
+                        let start = *start;
+                        self.path.truncate(*path_len);
+                        let name = std::mem::take(&mut key.0);
+                        if map.contains_key(&name) {
+                            self.duplicates.push(Duplicate {
+                                object: self.path.clone(),
+                                key: name.clone(),
+                                offset: key.1,
+                            });
+                        }
+                        map.insert(name, value);
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => {
+                                self.i += 1;
+                                *key = self.member_name(start)?;
+                                continue 'value;
+                            }
+                            Some(b'}') => {
+                                self.i += 1;
+                                let map = std::mem::take(map);
+                                stack.pop();
+                                value = Value::Object(map);
+                            }
+                            None => return Err(self.unclosed("Object", start)),
+                            Some(_) => {
+                                return Err(self.error_here(format!(
+                                    "Unexpected character ({}): was expecting comma to separate Object entries",
+                                    self.char_desc()
+                                )))
+                            }
+                        }
+                    }
+                    Frame::Array {
+                        items,
+                        start,
+                        path_len,
+                    } => {
+                        let start = *start;
+                        self.path.truncate(*path_len);
+                        items.push(value);
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => {
+                                self.i += 1;
+                                self.path.push('/');
+                                self.path.push_str(&items.len().to_string());
+                                continue 'value;
+                            }
+                            Some(b']') => {
+                                self.i += 1;
+                                let items = std::mem::take(items);
+                                stack.pop();
+                                value = Value::Array(items);
+                            }
+                            None => return Err(self.unclosed("Array", start)),
+                            Some(_) => {
+                                return Err(self.error_here(format!(
+                                    "Unexpected character ({}): was expecting comma to separate Array entries",
+                                    self.char_desc()
+                                )))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn unclosed(&self, what: &str, start: usize) -> SyntaxError {
+        self.error_here(format!(
+            "Unexpected end-of-input: expected close marker for {what} (start marker at {})",
+            self.where_is(start)
+        ))
+    }
+
+    /// A member name and its colon, inside the object opened at `start`; `self.path`
+    /// becomes the member's pointer. Returns the name and its offset.
+    fn member_name(&mut self, start: usize) -> Result<(String, usize), SyntaxError> {
         self.skip_ws();
-        self.record_value();
         match self.peek() {
-            None => Err(self.error_here(format!(
-                "Unexpected end-of-input: expected a value {VALUE_EXPECTED}"
-            ))),
-            Some(b'{') => self.object(),
-            Some(b'[') => self.array(),
-            Some(b'"') => self.string().map(Value::String),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(_) => self.literal(),
-        }
-    }
-
-    fn enter(&mut self) -> Result<(), SyntaxError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(self.error_here(format!(
-                "Document nesting depth ({}) exceeds the maximum allowed ({MAX_DEPTH})",
-                self.depth
-            )));
-        }
-        Ok(())
-    }
-
-    fn object(&mut self) -> Result<Value, SyntaxError> {
-        let start = self.i;
-        self.enter()?;
-        self.i += 1; // '{'
-        let mut map = Map::new();
-        self.skip_ws();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
-            self.depth -= 1;
-            return Ok(Value::Object(map));
-        }
-        loop {
-            self.skip_ws();
-            match self.peek() {
-                Some(b'"') => {}
-                None => {
-                    return Err(self.error_here(format!(
-                        "Unexpected end-of-input: expected close marker for Object (start marker at {})",
-                        self.where_is(start)
-                    )))
-                }
-                Some(_) => {
-                    return Err(self.error_here(format!(
-                        "Unexpected character ({}): was expecting double-quote to start field name",
-                        self.char_desc()
-                    )))
-                }
-            }
-            let key_offset = self.i;
-            let key = self.string()?;
-            self.skip_ws();
-            match self.peek() {
-                Some(b':') => self.i += 1,
-                None => {
-                    return Err(self.error_here(format!(
-                        "Unexpected end-of-input: expected close marker for Object (start marker at {})",
-                        self.where_is(start)
-                    )))
-                }
-                Some(_) => {
-                    return Err(self.error_here(format!(
-                        "Unexpected character ({}): was expecting a colon to separate field name and value",
-                        self.char_desc()
-                    )))
-                }
-            }
-            let saved = self.path.len();
-            push_token(&mut self.path, &key);
-            self.record_key(key_offset);
-            let value = self.value()?;
-            self.path.truncate(saved);
-            if map.contains_key(&key) {
-                self.duplicates.push(Duplicate {
-                    object: self.path.clone(),
-                    key: key.clone(),
-                    offset: key_offset,
-                });
-            }
-            map.insert(key, value);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.i += 1,
-                Some(b'}') => {
-                    self.i += 1;
-                    self.depth -= 1;
-                    return Ok(Value::Object(map));
-                }
-                None => {
-                    return Err(self.error_here(format!(
-                        "Unexpected end-of-input: expected close marker for Object (start marker at {})",
-                        self.where_is(start)
-                    )))
-                }
-                Some(_) => {
-                    return Err(self.error_here(format!(
-                        "Unexpected character ({}): was expecting comma to separate Object entries",
-                        self.char_desc()
-                    )))
-                }
-            }
-        }
-    }
-
-    fn array(&mut self) -> Result<Value, SyntaxError> {
-        let start = self.i;
-        self.enter()?;
-        self.i += 1; // '['
-        let mut items = Vec::new();
-        self.skip_ws();
-        if self.peek() == Some(b']') {
-            self.i += 1;
-            self.depth -= 1;
-            return Ok(Value::Array(items));
-        }
-        loop {
-            let saved = self.path.len();
-            self.path.push('/');
-            self.path.push_str(&items.len().to_string());
-            let item = self.value()?;
-            self.path.truncate(saved);
-            items.push(item);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.i += 1,
-                Some(b']') => {
-                    self.i += 1;
-                    self.depth -= 1;
-                    return Ok(Value::Array(items));
-                }
-                None => {
-                    return Err(self.error_here(format!(
-                    "Unexpected end-of-input: expected close marker for Array (start marker at {})",
-                    self.where_is(start)
+            Some(b'"') => {}
+            None => return Err(self.unclosed("Object", start)),
+            Some(_) => {
+                return Err(self.error_here(format!(
+                    "Unexpected character ({}): was expecting double-quote to start field name",
+                    self.char_desc()
                 )))
-                }
-                Some(_) => {
-                    return Err(self.error_here(format!(
-                        "Unexpected character ({}): was expecting comma to separate Array entries",
-                        self.char_desc()
-                    )))
-                }
             }
         }
+        let offset = self.i;
+        let name = self.string()?;
+        self.skip_ws();
+        match self.peek() {
+            Some(b':') => self.i += 1,
+            None => return Err(self.unclosed("Object", start)),
+            Some(_) => {
+                return Err(self.error_here(format!(
+                "Unexpected character ({}): was expecting a colon to separate field name and value",
+                self.char_desc()
+            )))
+            }
+        }
+        push_token(&mut self.path, &name);
+        self.record_key(offset);
+        Ok((name, offset))
     }
 
     fn where_is(&self, offset: usize) -> String {

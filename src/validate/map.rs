@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 const LABEL_FORBIDDEN: &str = "?*<>{}[]:;,\\|^~$#%&`\"";
 
 impl<'a> Checker<'a> {
-    pub(crate) fn map(&mut self, ptr: &str, s: &'a Map<String, Value>, lang: Lang, depth: usize) {
+    pub(crate) fn map(&mut self, ptr: &str, s: &'a Map<String, Value>, lang: Lang) {
         let jsonata = lang == Lang::Jsonata;
         let processors = check_exclusive(&mut self.sink, ptr, s, &["ItemProcessor", "Iterator"]);
         if processors == 0 {
@@ -26,7 +26,7 @@ impl<'a> Checker<'a> {
             match v {
                 Value::Object(p) => {
                     self.processor_config(&pptr, p);
-                    self.scope(&pptr, p, Scope::Processor, depth + 1);
+                    self.nested_scope(pptr, p, Scope::Processor);
                 }
                 _ => self.sink.wrong_type(&pptr, OBJECT),
             }

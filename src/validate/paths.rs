@@ -4,7 +4,6 @@
 //! compiles.
 
 use super::fields::Lang;
-use super::locate::MAX_DEPTH;
 use super::report::{child, index, Anchor, Sink, OBJECT, SCHEMA, STRING};
 use crate::intrinsics::Intrinsic;
 use crate::path::{Path, Root};
@@ -128,38 +127,40 @@ fn check_collision<'v>(
 
 /// A JSONPath payload template (`Parameters`, `ResultSelector`, `ItemSelector`, …): every
 /// `.$` member, at any depth, holds a path or an intrinsic call; no two keys are the same
-/// once `.$` is stripped.
+/// once `.$` is stripped. Walked with an explicit stack (templates can be deep).
 pub(crate) fn check_template(sink: &mut Sink, ptr: &str, v: &Value) {
-    template(sink, ptr, v, 0);
-}
-
-fn template(sink: &mut Sink, ptr: &str, v: &Value, depth: usize) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    match v {
-        Value::Object(map) => {
-            let mut seen = HashMap::new();
-            for (key, value) in map {
-                let kptr = child(ptr, key);
-                match key.strip_suffix(".$") {
-                    Some(base) => {
-                        check_collision(sink, ptr, &mut seen, base, key);
-                        check_dynamic(sink, &kptr, key, value);
-                    }
-                    None => {
-                        check_collision(sink, ptr, &mut seen, key, key);
-                        template(sink, &kptr, value, depth + 1);
+    let mut stack: Vec<(String, &Value)> = vec![(ptr.to_string(), v)];
+    while let Some((ptr, v)) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                let mut seen = HashMap::new();
+                let mut children = Vec::new();
+                for (key, value) in map {
+                    let kptr = child(&ptr, key);
+                    match key.strip_suffix(".$") {
+                        Some(base) => {
+                            check_collision(sink, &ptr, &mut seen, base, key);
+                            check_dynamic(sink, &kptr, key, value);
+                        }
+                        None => {
+                            check_collision(sink, &ptr, &mut seen, key, key);
+                            children.push((kptr, value));
+                        }
                     }
                 }
+                stack.extend(children.into_iter().rev());
             }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                template(sink, &index(ptr, i), item, depth + 1);
+            Value::Array(items) => {
+                stack.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .map(|(i, item)| (index(&ptr, i), item)),
+                );
             }
+            _ => {}
         }
-        _ => {}
     }
 }
 

@@ -14,18 +14,21 @@ use super::{MachineType, Options};
 use serde_json::{Map, Value};
 use std::collections::{HashSet, VecDeque};
 
-/// Deepest nesting of Parallel / Map scopes checked (far beyond any real definition;
-/// keeps the recursion small).
-const MAX_SCOPE_DEPTH: usize = 100;
-
 pub(crate) fn check(definition: &Value, options: &Options) -> Vec<Finding> {
     let mut checker = Checker {
         sink: Sink::default(),
         top_lang: Lang::JsonPath,
         express: options.machine_type == MachineType::Express,
         names: HashSet::new(),
+        pending: Vec::new(),
+        nested: Vec::new(),
     };
     checker.definition(definition);
+    // Nested scopes are checked after their parent (depth first, in document order),
+    // from a work list rather than by recursion: nesting depth costs no stack.
+    while let Some(job) = checker.pending.pop() {
+        checker.scope(&job.ptr, job.obj, job.kind);
+    }
     checker.sink.findings
 }
 
@@ -51,6 +54,17 @@ pub(crate) struct Checker<'a> {
     express: bool,
     /// State names seen so far, across all scopes.
     names: HashSet<&'a str>,
+    /// Scopes still to check.
+    pending: Vec<Job<'a>>,
+    /// Scopes found in the scope being checked.
+    nested: Vec<Job<'a>>,
+}
+
+/// A nested block of states to check.
+pub(crate) struct Job<'a> {
+    ptr: String,
+    obj: &'a Map<String, Value>,
+    kind: Scope,
 }
 
 impl<'a> Checker<'a> {
@@ -87,7 +101,7 @@ impl<'a> Checker<'a> {
             false,
         );
         check_string(&mut self.sink, "", root, "Comment");
-        self.scope("", root, Scope::Top, 0);
+        self.scope("", root, Scope::Top);
     }
 
     /// Checks a declared `QueryLanguage`; returns it when valid.
@@ -112,17 +126,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A block of states: the top level, a Parallel branch or a Map processor.
-    pub(crate) fn scope(
-        &mut self,
-        ptr: &str,
-        obj: &'a Map<String, Value>,
-        kind: Scope,
-        depth: usize,
-    ) {
-        if depth > MAX_SCOPE_DEPTH {
-            self.sink.schema(ptr, "The definition is nested too deeply");
-            return;
-        }
+    pub(crate) fn scope(&mut self, ptr: &str, obj: &'a Map<String, Value>, kind: Scope) {
         match kind {
             Scope::Top => {}
             Scope::Branch | Scope::Processor => {
@@ -171,10 +175,17 @@ impl<'a> Checker<'a> {
         for (name, state) in states {
             let sptr = child(&states_ptr, name);
             self.state_name(&sptr, name);
-            let info = self.state(&sptr, state, depth);
+            let info = self.state(&sptr, state);
             infos.push((name.as_str(), sptr, info));
         }
         self.graph(ptr, kind, start_at, states, &infos);
+        let nested = std::mem::take(&mut self.nested);
+        self.pending.extend(nested.into_iter().rev());
+    }
+
+    /// Queues a nested block of states (a Parallel branch or a Map processor).
+    pub(crate) fn nested_scope(&mut self, ptr: String, obj: &'a Map<String, Value>, kind: Scope) {
+        self.nested.push(Job { ptr, obj, kind });
     }
 
     fn state_name(&mut self, sptr: &str, name: &'a str) {
@@ -261,7 +272,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn state(&mut self, ptr: &str, state: &'a Value, depth: usize) -> StateInfo {
+    fn state(&mut self, ptr: &str, state: &'a Value) -> StateInfo {
         let mut info = StateInfo::default();
         let Value::Object(s) = state else {
             self.sink.wrong_type(ptr, OBJECT);
@@ -337,7 +348,7 @@ impl<'a> Checker<'a> {
         if t.needs_transition() {
             self.next_or_end(ptr, s);
         }
-        self.common_data_fields(ptr, s, t, lang, allowed);
+        self.common_data_fields(ptr, s, lang, allowed);
         match t {
             StateType::Task => self.task(ptr, s, lang),
             StateType::Wait => self.wait(ptr, s, lang),
@@ -354,8 +365,8 @@ impl<'a> Checker<'a> {
                     None => {}
                 }
             }
-            StateType::Parallel => self.parallel(ptr, s, depth),
-            StateType::Map => self.map(ptr, s, lang, depth),
+            StateType::Parallel => self.parallel(ptr, s),
+            StateType::Map => self.map(ptr, s, lang),
             StateType::Pass | StateType::Succeed => {}
         }
         if allowed.contains(&"Retry") {
@@ -403,7 +414,6 @@ impl<'a> Checker<'a> {
         &mut self,
         ptr: &str,
         s: &Map<String, Value>,
-        t: StateType,
         lang: Lang,
         allowed: &[&str],
     ) {
@@ -419,13 +429,9 @@ impl<'a> Checker<'a> {
                 paths::check_path_field(sink, ptr, s, "ResultPath", PathKind::ResultPath, true);
             }
             if has("Parameters") {
+                // Any JSON value (the language-service schema allows every type).
                 let v = s.get("Parameters").unwrap_or(&Value::Null);
-                let pptr = child(ptr, "Parameters");
-                if t == StateType::Pass || v.is_object() {
-                    paths::check_template(sink, &pptr, v);
-                } else {
-                    sink.wrong_type(&pptr, OBJECT);
-                }
+                paths::check_template(sink, &child(ptr, "Parameters"), v);
             }
             if has("ResultSelector") {
                 paths::check_template_object(sink, ptr, s, "ResultSelector");
@@ -569,7 +575,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn parallel(&mut self, ptr: &str, s: &'a Map<String, Value>, depth: usize) {
+    fn parallel(&mut self, ptr: &str, s: &'a Map<String, Value>) {
         let Some(branches) = s.get("Branches") else {
             self.sink.required(ptr, &["Branches"]);
             return;
@@ -585,7 +591,7 @@ impl<'a> Checker<'a> {
         for (i, branch) in branches.iter().enumerate() {
             let ptr = index(&bptr, i);
             match branch {
-                Value::Object(b) => self.scope(&ptr, b, Scope::Branch, depth + 1),
+                Value::Object(b) => self.nested_scope(ptr, b, Scope::Branch),
                 _ => self.sink.wrong_type(&ptr, OBJECT),
             }
         }
