@@ -11,6 +11,7 @@ pub mod timestamp;
 pub mod validate;
 pub mod compile;
 pub mod error;
+pub mod examples;
 pub mod execution;
 pub mod history;
 pub mod host;
