@@ -1107,12 +1107,9 @@ impl Execution {
                 Ok(())
             }
             Kind::Task { .. } => {
-                let effective = match &st.parameters {
-                    Some(t) => self.eval_template(fid, t, &after_input, None, None)?,
-                    None => after_input,
-                };
-                self.check_size(fid, &effective, &st.name)?;
-                self.fiber(fid).effective = Some(effective);
+                // Parameters are evaluated per attempt in `run_task` (they may read
+                // `$$.Task.Token` and `$$.State.RetryCount`).
+                self.fiber(fid).effective = Some(after_input);
                 self.run_task(fid);
                 Ok(())
             }
@@ -1293,46 +1290,42 @@ impl Execution {
         else {
             return;
         };
-        let effective = self.fiber(fid).effective.clone().unwrap_or(Value::Null);
-        let raw_input = self.fiber(fid).input.clone();
+        let after_input = self.fiber(fid).effective.clone().unwrap_or(Value::Null);
         let timeout_s = match timeout {
-            Some(t) => match self.number(fid, t, "TimeoutSeconds", &raw_input, false) {
+            Some(t) => match self.number(fid, t, "TimeoutSeconds", &after_input, false) {
                 Ok(n) => Some(n.max(0.0) as u64),
                 Err(e) => return self.handle_error(fid, e),
             },
             None => None,
         };
         let heartbeat_s = match heartbeat {
-            Some(t) => match self.number(fid, t, "HeartbeatSeconds", &raw_input, false) {
+            Some(t) => match self.number(fid, t, "HeartbeatSeconds", &after_input, false) {
                 Ok(n) => Some(n.max(0.0) as u64),
                 Err(e) => return self.handle_error(fid, e),
             },
             None => None,
         };
+        let token = if *pattern == IntegrationPattern::WaitForTaskToken {
+            let a = self.rng.uuid_v4().replace('-', "");
+            let b = self.rng.uuid_v4().replace('-', "");
+            Some(format!("{a}{b}"))
+        } else {
+            None
+        };
+        let effective = match &st.parameters {
+            Some(t) => match self.eval_template(fid, t, &after_input, None, token.as_deref()) {
+                Ok(v) => v,
+                Err(e) => return self.handle_error(fid, e),
+            },
+            None => after_input,
+        };
+        if let Err(e) = self.check_size(fid, &effective, &st.name) {
+            return self.handle_error(fid, e);
+        }
         let invocation = self.invocations[state];
         self.invocations[state] += 1;
         let id = self.next_task;
         self.next_task += 1;
-        let token = if *pattern == IntegrationPattern::WaitForTaskToken {
-            let t = format!("{}{}", self.rng.uuid_v4().replace('-', ""), self.rng.uuid_v4().replace('-', ""));
-            Some(t)
-        } else {
-            None
-        };
-        // A `.waitForTaskToken` task sees its token at `$$.Task.Token`: re-evaluate
-        // the Parameters with it.
-        let effective = if let (Some(tok), Some(t)) = (&token, &st.parameters) {
-            let after_input = match self.apply_io_path(fid, &st.input_path, (*raw_input).clone()) {
-                Ok(v) => v,
-                Err(e) => return self.handle_error(fid, e),
-            };
-            match self.eval_template(fid, t, &after_input, None, Some(tok)) {
-                Ok(v) => v,
-                Err(e) => return self.handle_error(fid, e),
-            }
-        } else {
-            effective
-        };
         let prev = self.fiber(fid).prev;
         let payload: Payload = Arc::new(effective.clone());
         let scheduled = match resource_kind {
