@@ -241,6 +241,7 @@ fn heartbeat_misses_time_out_and_heartbeats_keep_tasks_alive() {
     ex.advance_to(ex.now() + 9_000);
     assert_eq!(ex.outcome().status, statelab::Status::Running);
     ex.advance_to(ex.now() + 2_000);
+    ex.run_ready();
     assert_eq!(failure(&ex).0, "States.Timeout");
     assert!(history_types(&ex).contains(&"TaskTimedOut"));
 }
