@@ -470,8 +470,37 @@ impl Builder {
             retry,
             catch,
             next,
+            context_reads_input: reads_execution_input(&Value::Object(s.clone())),
         })
     }
+}
+
+/// Conservatively detects whether any `$$` path in a state may read
+/// `$$.Execution.Input` (directly, or through `$$`, `$$.Execution` or brackets).
+pub fn reads_execution_input(state: &Value) -> bool {
+    let text = state.to_string();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("$$") {
+        let after = &rest[i + 2..];
+        let needs = if let Some(a) = after.strip_prefix(".Execution") {
+            !(a.starts_with(".Id")
+                || a.starts_with(".Name")
+                || a.starts_with(".StartTime")
+                || a.starts_with(".RoleArn")
+                || a.starts_with(".RedriveCount")
+                || a.starts_with(".RedriveTime"))
+        } else {
+            !(after.starts_with(".State")
+                || after.starts_with(".Map")
+                || after.starts_with(".Task")
+                || after.starts_with(".StateMachine"))
+        };
+        if needs {
+            return true;
+        }
+        rest = after;
+    }
+    false
 }
 
 /// Works out how a Task resource is reported in the history.

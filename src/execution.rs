@@ -193,7 +193,7 @@ struct Group {
     queue: VecDeque<usize>,
     items: Vec<Value>,
     /// Map: the effective input (ItemSelector's `$`).
-    map_input: Value,
+    map_input: Payload,
     running: Vec<FiberId>,
     concurrency: usize,
     failures: usize,
@@ -284,7 +284,7 @@ impl Roots for Env<'_> {
             let mut ctx = json!({
                 "Execution": {
                     "Id": e.arn,
-                    "Input": *e.input,
+                    "Input": if st.context_reads_input { (*e.input).clone() } else { Value::Null },
                     "StartTime": timestamp::format_context(e.opts.start_time),
                     "Name": e.name,
                     "RoleArn": e.role_arn,
@@ -871,6 +871,38 @@ impl Execution {
         }
     }
 
+    /// InputPath/OutputPath without copying when the path selects a node in place.
+    fn io_path_ref<'a>(
+        &self,
+        fid: FiberId,
+        p: &IoPath,
+        v: &'a Value,
+    ) -> Result<std::borrow::Cow<'a, Value>, StateError> {
+        use std::borrow::Cow;
+        match p {
+            IoPath::Identity => Ok(Cow::Borrowed(v)),
+            IoPath::Null => Ok(Cow::Owned(json!({}))),
+            IoPath::Path(path) => {
+                let env = self.env(fid, v);
+                match path.find_in(v) {
+                    Ok(r) => Ok(r),
+                    Err(miss) => {
+                        // `$$`/`$var` paths need the full roots.
+                        if !matches!(path.root(), crate::path::Root::Input) {
+                            if let Ok(r) = path.find(&env) {
+                                return Ok(Cow::Owned(r.into_owned()));
+                            }
+                        }
+                        Err(self.runtime(
+                            fid,
+                            format!("Invalid path '{}' : {}", path.as_str(), miss.detail),
+                        ))
+                    }
+                }
+            }
+        }
+    }
+
     fn apply_io_path(&self, fid: FiberId, p: &IoPath, v: Value) -> Result<Value, StateError> {
         match p {
             IoPath::Identity => Ok(v),
@@ -943,7 +975,7 @@ impl Execution {
             (Kind::Wait(_), Wake::Timer) => {
                 let out = self.fiber(fid).effective.take().unwrap_or(Value::Null);
                 let next = st.next;
-                self.exit_state(fid, out, None, next);
+                self.exit_state(fid, Arc::new(out), None, next);
             }
             (Kind::Parallel { .. } | Kind::Map { .. }, Wake::Timer) => self.start_group(fid),
             (Kind::Parallel { .. } | Kind::Map { .. }, Wake::GroupDone(r)) => match r {
@@ -1026,36 +1058,38 @@ impl Execution {
     }
 
     /// Runs a state after its Entered event. Errors go through Retry/Catch.
-    fn state_body(&mut self, fid: FiberId, st: &State, input: &Value) -> Result<(), StateError> {
-        let after_input = match &st.kind {
-            Kind::Fail { .. } => input.clone(),
-            _ => self.apply_io_path(fid, &st.input_path, input.clone())?,
+    fn state_body(&mut self, fid: FiberId, st: &State, input: &Payload) -> Result<(), StateError> {
+        if let Kind::Fail { error, cause } = &st.kind {
+            let e = self.fail_field(fid, error, "ErrorPath", input)?;
+            let c = self.fail_field(fid, cause, "CausePath", input)?;
+            let prev = self.fiber(fid).prev;
+            self.fiber_failed(fid, StateError { error: e.unwrap_or_default(), cause: c }, prev, true);
+            return Ok(());
+        }
+        let after_input = self.io_path_ref(fid, &st.input_path, input)?;
+        // Choice and Succeed pass their input through: share it when no path applies.
+        let passthrough = |this: &Self, after: std::borrow::Cow<'_, Value>| -> Result<Payload, StateError> {
+            match (&st.input_path, &st.output_path, after) {
+                (IoPath::Identity, IoPath::Identity, _) => Ok(input.clone()),
+                (_, op, after) => Ok(Arc::new(this.io_path_ref(fid, op, &after)?.into_owned())),
+            }
         };
         match &st.kind {
             Kind::Pass { result } => {
-                let effective = match &st.parameters {
-                    Some(t) => self.eval_template(fid, t, &after_input, None, None)?,
-                    None => after_input,
-                };
-                let result = match result {
-                    Some(r) => r.clone(),
-                    None => effective,
+                let result = match (result, &st.parameters) {
+                    (Some(r), _) => r.clone(),
+                    (None, Some(t)) => self.eval_template(fid, t, &after_input, None, None)?,
+                    (None, None) => after_input.into_owned(),
                 };
                 self.after_result(fid, result);
                 Ok(())
             }
             Kind::Succeed => {
-                let out = self.apply_io_path(fid, &st.output_path, after_input)?;
+                let out = passthrough(self, after_input)?;
                 self.exit_state(fid, out, None, None);
                 Ok(())
             }
-            Kind::Fail { error, cause } => {
-                let e = self.fail_field(fid, error, "ErrorPath", input)?;
-                let c = self.fail_field(fid, cause, "CausePath", input)?;
-                let prev = self.fiber(fid).prev;
-                self.fiber_failed(fid, StateError { error: e.unwrap_or_default(), cause: c }, prev, true);
-                Ok(())
-            }
+            Kind::Fail { .. } => Ok(()),
             Kind::Choice { branches, default } => {
                 let mut chosen = None;
                 for b in branches {
@@ -1086,14 +1120,14 @@ impl Execution {
                     },
                 };
                 let vars = self.eval_assign(fid, assign, &after_input)?;
-                let out = self.apply_io_path(fid, &st.output_path, after_input)?;
+                let out = passthrough(self, after_input)?;
                 self.exit_state(fid, out, vars, Some(next));
                 Ok(())
             }
             Kind::Wait(w) => {
                 let until = self.wait_until(fid, w, &after_input)?;
                 let vars = self.eval_assign(fid, st.assign.as_ref(), &after_input)?;
-                let out = self.apply_io_path(fid, &st.output_path, after_input)?;
+                let out = self.io_path_ref(fid, &st.output_path, &after_input)?.into_owned();
                 let generation = {
                     let f = self.fiber(fid);
                     // Assignments happen at exit.
@@ -1109,21 +1143,21 @@ impl Execution {
             Kind::Task { .. } => {
                 // Parameters are evaluated per attempt in `run_task` (they may read
                 // `$$.Task.Token` and `$$.State.RetryCount`).
-                self.fiber(fid).effective = Some(after_input);
+                self.fiber(fid).effective = Some(after_input.into_owned());
                 self.run_task(fid);
                 Ok(())
             }
             Kind::Parallel { .. } => {
                 let effective = match &st.parameters {
                     Some(t) => self.eval_template(fid, t, &after_input, None, None)?,
-                    None => after_input,
+                    None => after_input.into_owned(),
                 };
                 self.fiber(fid).effective = Some(effective);
                 self.start_group(fid);
                 Ok(())
             }
             Kind::Map { .. } => {
-                self.fiber(fid).effective = Some(after_input);
+                self.fiber(fid).effective = Some(after_input.into_owned());
                 self.start_group(fid);
                 Ok(())
             }
@@ -1564,7 +1598,7 @@ impl Execution {
         let sm = self.sm.clone();
         let st = sm.state(self.fiber(fid).state);
         match self.process_result(fid, st, result) {
-            Ok((out, vars)) => self.exit_state(fid, out, vars, st.next),
+            Ok((out, vars)) => self.exit_state(fid, Arc::new(out), vars, st.next),
             Err(e) => self.handle_error(fid, e),
         }
     }
@@ -1607,7 +1641,7 @@ impl Execution {
     fn exit_state(
         &mut self,
         fid: FiberId,
-        output: Value,
+        output: Payload,
         vars: Option<Map<String, Value>>,
         next: Option<StateId>,
     ) {
@@ -1641,7 +1675,6 @@ impl Execution {
             Kind::Map { .. } => Some(EventType::MapStateExited),
             Kind::Fail { .. } => None,
         };
-        let output: Payload = Arc::new(output);
         let prev = self.fiber(fid).prev;
         let id = match ty {
             Some(ty) => self.emit(
@@ -1721,7 +1754,7 @@ impl Execution {
                 match self.apply_result_path(fid, &c.result_path, &raw, err_out) {
                     Ok(out) => {
                         let next = c.next;
-                        self.exit_state(fid, out, vars, Some(next));
+                        self.exit_state(fid, Arc::new(out), vars, Some(next));
                     }
                     Err(e2) => {
                         let prev = self.fiber(fid).prev;
@@ -1892,7 +1925,7 @@ impl Execution {
                     remaining: branches.len(),
                     queue: VecDeque::new(),
                     items: Vec::new(),
-                    map_input: Value::Null,
+                    map_input: Arc::new(Value::Null),
                     running: Vec::new(),
                     concurrency: 0,
                     failures: 0,
@@ -2009,7 +2042,7 @@ impl Execution {
                     remaining: n,
                     queue: (0..n).collect(),
                     items,
-                    map_input: effective,
+                    map_input: Arc::new(effective),
                     running: Vec::new(),
                     concurrency,
                     failures: 0,
