@@ -26,7 +26,7 @@
 //!   with it, or rewrite the literal [`FIELD_PLACEHOLDER`] (`{field}`, which appears
 //!   exactly once, before any user data) in the cause returned by [`Intrinsic::eval`].
 
-use crate::path::{java_string, Path, Roots};
+use crate::path::{write_java_string, Path, Roots};
 use crate::rng::Rng;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -528,12 +528,12 @@ struct Env<'r, 'f> {
 }
 
 fn eval_arg<'a>(
-    arg: &Arg,
+    arg: &'a Arg,
     env: &Env<'a, '_>,
     rng: &mut Rng,
 ) -> Result<Cow<'a, Value>, IntrinsicError> {
     match arg {
-        Arg::Lit(v) => Ok(Cow::Owned(v.clone())),
+        Arg::Lit(v) => Ok(Cow::Borrowed(v)),
         Arg::Path(p) => p.find(env.roots).map_err(|_| IntrinsicError {
             error: "States.Runtime",
             cause: format!(
@@ -574,7 +574,7 @@ fn show(v: &Value) -> String {
 }
 
 fn eval_call<'a>(
-    call: &Call,
+    call: &'a Call,
     env: &Env<'a, '_>,
     rng: &mut Rng,
 ) -> Result<Cow<'a, Value>, IntrinsicError> {
@@ -659,7 +659,7 @@ fn eval_call<'a>(
             for (i, piece) in pieces.iter().enumerate() {
                 s.push_str(piece);
                 if let Some(v) = values.get(i) {
-                    s.push_str(&java_string(v));
+                    write_java_string(v, &mut s);
                 }
             }
             Value::String(s)

@@ -132,12 +132,14 @@ impl Seg {
     }
 
     /// Jayway's path fragment, used to render paths in messages.
-    fn render(&self, out: &mut String) {
+    fn render(&self, out: &mut String, quote: char) {
         match self {
             Seg::Prop(p) => {
-                out.push_str("['");
+                out.push('[');
+                out.push(quote);
                 out.push_str(p);
-                out.push_str("']");
+                out.push(quote);
+                out.push(']');
             }
             Seg::Props(ps) => {
                 out.push('[');
@@ -145,9 +147,9 @@ impl Seg {
                     if i > 0 {
                         out.push(',');
                     }
-                    out.push('\'');
+                    out.push(quote);
                     out.push_str(p);
-                    out.push('\'');
+                    out.push(quote);
                 }
                 out.push(']');
             }
@@ -304,38 +306,72 @@ struct Chain {
     segs: Vec<Seg>,
     /// `upstream[i]`: every segment before `i` is definite.
     upstream: Vec<bool>,
+    /// Number of segments before a trailing function (all of them when there is none).
+    body: usize,
+    /// The trailing function, if any.
+    func: Option<Func>,
+    /// Every body segment is definite (Jayway's `isDefinite`).
     definite: bool,
+    /// Only single members and single indexes (a Reference Path).
+    simple: bool,
+    /// Per segment: a bracket member written with double quotes (rendered `["a"]` in
+    /// Jayway's `path.toString()`).
+    dq: Vec<bool>,
 }
 
 impl Chain {
-    fn new(segs: Vec<Seg>) -> Chain {
-        let n = segs.len();
-        let mut upstream = Vec::with_capacity(n);
+    fn new((segs, dq): (Vec<Seg>, Vec<bool>)) -> Chain {
+        let (body, func) = match segs.last() {
+            Some(Seg::Func(f)) => (segs.len() - 1, Some(*f)),
+            _ => (segs.len(), None),
+        };
+        let mut upstream = Vec::with_capacity(segs.len());
         let mut all = true;
         for (i, s) in segs.iter().enumerate() {
             upstream.push(all);
-            all = all && s.definite(i + 1 == n);
+            all = all && s.definite(i + 1 == body);
         }
+        let simple = segs
+            .iter()
+            .all(|s| matches!(s, Seg::Prop(_) | Seg::Index(_)));
         Chain {
             segs,
             upstream,
+            body,
+            func,
             definite: all,
+            simple,
+            dq,
         }
     }
 
-    /// Jayway's rendering of the first `n` segments, e.g. `$['a'][0]`.
+    /// Jayway's evaluation path of the first `n` segments, e.g. `$['a'][0]` (members
+    /// always in single quotes).
     fn render_prefix(&self, n: usize) -> String {
         let mut out = String::from("$");
         for s in self.segs.iter().take(n) {
-            s.render(&mut out);
+            s.render(&mut out, '\'');
+        }
+        out
+    }
+
+    /// Jayway's `path.toString()` of the first `n` segments: members keep the quote
+    /// they were written with (`$["a"]`).
+    fn render_path(&self, n: usize) -> String {
+        let mut out = String::from("$");
+        for (i, s) in self.segs.iter().take(n).enumerate() {
+            let q = if self.dq.get(i).copied().unwrap_or(false) {
+                '"'
+            } else {
+                '\''
+            };
+            s.render(&mut out, q);
         }
         out
     }
 
     fn is_simple(&self) -> bool {
-        self.segs
-            .iter()
-            .all(|s| matches!(s, Seg::Prop(_) | Seg::Index(_)))
+        self.simple
     }
 }
 
@@ -347,6 +383,8 @@ struct Cursor<'t> {
     s: &'t str,
     pos: usize,
     depth: usize,
+    /// The last bracket member was written with double quotes (`["a"]`).
+    last_dq: bool,
 }
 
 impl<'t> Cursor<'t> {
@@ -355,6 +393,7 @@ impl<'t> Cursor<'t> {
             s,
             pos: 0,
             depth: 0,
+            last_dq: false,
         }
     }
     fn rest(&self) -> &'t str {
@@ -449,9 +488,14 @@ fn parse_root(text: &str) -> Result<(Root, usize), String> {
     }
 }
 
-fn parse_segments(cur: &mut Cursor, ctx: Ctx) -> Result<Vec<Seg>, String> {
+fn parse_segments(cur: &mut Cursor, ctx: Ctx) -> Result<(Vec<Seg>, Vec<bool>), String> {
     let mut segs = Vec::new();
+    let mut dq = Vec::new();
     loop {
+        // Keep one delimiter flag per segment.
+        while dq.len() < segs.len() {
+            dq.push(std::mem::take(&mut cur.last_dq));
+        }
         if segs.len() > MAX_SEGMENTS {
             return Err(cur.err("Path has too many segments"));
         }
@@ -470,6 +514,7 @@ fn parse_segments(cur: &mut Cursor, ctx: Ctx) -> Result<Vec<Seg>, String> {
                 cur.bump();
                 if cur.eat('.') {
                     segs.push(Seg::Scan);
+                    dq.push(false);
                     match cur.peek() {
                         Some('*') => {
                             cur.bump();
@@ -505,7 +550,10 @@ fn parse_segments(cur: &mut Cursor, ctx: Ctx) -> Result<Vec<Seg>, String> {
     if matches!(segs.last(), Some(Seg::Scan)) {
         return Err(cur.err("Path must not end with a '.' or '..'"));
     }
-    Ok(segs)
+    while dq.len() < segs.len() {
+        dq.push(std::mem::take(&mut cur.last_dq));
+    }
+    Ok((segs, dq))
 }
 
 /// A name after `.`: up to the next `.` or `[` (or, in filters, an operator/space/`)`).
@@ -600,7 +648,8 @@ fn parse_bracket(cur: &mut Cursor) -> Result<Seg, String> {
     cur.bump(); // '['
     cur.skip_ws();
     let seg = match cur.peek() {
-        Some('\'') | Some('"') => {
+        Some(q @ ('\'' | '"')) => {
+            cur.last_dq = q == '"';
             let mut names = vec![parse_quoted(cur)?];
             loop {
                 cur.skip_ws();
@@ -703,6 +752,11 @@ enum Op {
     Gt,
     Ge,
     Match,
+    /// `===`: equality requiring the same kind of value.
+    TsEq,
+    /// `!==`
+    TsNe,
+    All,
     In,
     Nin,
     SubsetOf,
@@ -773,7 +827,7 @@ fn parse_unary(cur: &mut Cursor) -> Result<Expr, String> {
 
 fn parse_op(cur: &mut Cursor) -> Option<Op> {
     cur.skip_ws();
-    const SYMBOLS: [(&str, Op); 8] = [
+    const SYMBOLS: [(&str, Op); 7] = [
         ("==", Op::Eq),
         ("!=", Op::Ne),
         ("<=", Op::Le),
@@ -781,20 +835,19 @@ fn parse_op(cur: &mut Cursor) -> Option<Op> {
         ("=~", Op::Match),
         ("<", Op::Lt),
         (">", Op::Gt),
-        ("===", Op::Eq),
     ];
     if cur.eat_str("===") {
-        return Some(Op::Eq);
+        return Some(Op::TsEq);
     }
     if cur.eat_str("!==") {
-        return Some(Op::Ne);
+        return Some(Op::TsNe);
     }
     for (s, op) in SYMBOLS {
         if cur.eat_str(s) {
             return Some(op);
         }
     }
-    const WORDS: [(&str, Op); 8] = [
+    const WORDS: [(&str, Op); 9] = [
         ("in", Op::In),
         ("nin", Op::Nin),
         ("subsetof", Op::SubsetOf),
@@ -803,6 +856,7 @@ fn parse_op(cur: &mut Cursor) -> Option<Op> {
         ("size", Op::Size),
         ("empty", Op::Empty),
         ("contains", Op::Contains),
+        ("all", Op::All),
     ];
     let rest = cur.rest();
     let word: String = rest
@@ -954,8 +1008,10 @@ fn parse_operand(cur: &mut Cursor) -> Result<Operand, String> {
 impl Path {
     /// Parses any Path. The error is a human-readable syntax message.
     pub fn parse(text: &str) -> Result<Path, String> {
-        let (root, start) = parse_root(text)?;
-        let mut cur = Cursor::new(text);
+        // Jayway trims surrounding whitespace before compiling.
+        let trimmed = text.trim();
+        let (root, start) = parse_root(trimmed)?;
+        let mut cur = Cursor::new(trimmed);
         cur.pos = start;
         let segs = parse_segments(&mut cur, Ctx::Top)?;
         if !cur.at_end() {
@@ -1200,10 +1256,7 @@ fn evaluate<'a>(
     if chain.is_simple() {
         return find_simple(chain, doc);
     }
-    let (func, body) = match chain.segs.last() {
-        Some(Seg::Func(f)) => (Some(*f), chain.segs.len() - 1),
-        _ => (None, chain.segs.len()),
-    };
+    let (func, body) = (chain.func, chain.body);
     let mut ctx = EvalCtx {
         chain,
         root,
@@ -1211,19 +1264,14 @@ fn evaluate<'a>(
         out: Vec::new(),
     };
     ctx.eval(0, body, doc)?;
-    let definite = chain
-        .segs
-        .iter()
-        .take(body)
-        .enumerate()
-        .all(|(i, s)| s.definite(i + 1 == body));
+    let definite = chain.definite;
     let result: Cow<'a, Value> = if definite {
         match ctx.out.into_iter().next() {
             Some(v) => v,
             None => {
                 return Err(PathMiss::new(format!(
                     "No results for path: {}",
-                    chain.render_prefix(body)
+                    chain.render_path(body)
                 )))
             }
         }
@@ -1248,10 +1296,7 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
                     Some(v) => cur = v,
                     None => {
                         return Err(if i + 1 == n {
-                            PathMiss::new(format!(
-                                "No results for path: {}",
-                                chain.render_prefix(n)
-                            ))
+                            PathMiss::new(format!("No results for path: {}", chain.render_path(n)))
                         } else {
                             PathMiss::new(format!(
                                 "Missing property in path {}",
@@ -1268,7 +1313,7 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
                     None => {
                         return Err(PathMiss::new(format!(
                             "No results for path: {}",
-                            chain.render_prefix(n)
+                            chain.render_path(n)
                         )))
                     }
                 },
@@ -1277,7 +1322,7 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
             _ => {
                 return Err(PathMiss::new(format!(
                     "No results for path: {}",
-                    chain.render_prefix(n)
+                    chain.render_path(n)
                 )))
             }
         }
@@ -1288,7 +1333,14 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
 fn not_an_object(chain: &Chain, i: usize, model: &Value) -> PathMiss {
     let mut frag = String::new();
     if let Some(s) = chain.segs.get(i) {
-        s.render(&mut frag);
+        s.render(
+            &mut frag,
+            if chain.dq.get(i).copied().unwrap_or(false) {
+                '"'
+            } else {
+                '\''
+            },
+        );
     }
     PathMiss::new(format!(
         "Expected to find an object with property {} in path {} but found '{}'. This is not a json object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JacksonJsonProvider'.",
@@ -1304,7 +1356,14 @@ fn not_an_array(chain: &Chain, i: usize, model: &Value) -> PathMiss {
     }
     let mut frag = String::new();
     if let Some(s) = chain.segs.get(i) {
-        s.render(&mut frag);
+        s.render(
+            &mut frag,
+            if chain.dq.get(i).copied().unwrap_or(false) {
+                '"'
+            } else {
+                '\''
+            },
+        );
     }
     PathMiss::new(format!(
         "Filter: {} can only be applied to arrays. Current context is: {}",
@@ -1326,7 +1385,7 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
         match seg {
             Seg::Prop(name) => {
                 let Value::Object(m) = node else {
-                    if upstream && !self.require_lenient() {
+                    if upstream {
                         return Err(not_an_object(chain, i, node));
                     }
                     return Ok(());
@@ -1493,10 +1552,6 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
         }
     }
 
-    fn require_lenient(&self) -> bool {
-        false
-    }
-
     fn index(&mut self, arr: &'a [Value], idx: i64, i: usize, end: usize) -> Result<(), PathMiss> {
         match effective_index(idx, arr.len()).and_then(|j| arr.get(j)) {
             Some(v) => self.eval(i + 1, end, v),
@@ -1587,13 +1642,16 @@ fn eval_expr(expr: &Expr, item: &Value, root: &Value) -> bool {
                 if matches!(other, Operand::Regex(_)) {
                     return false;
                 }
+                // Jayway's RegexpEvaluator: strings and numbers match by their text,
+                // booleans as `true`/`false`, anything else (or nothing) as ""; an
+                // array matches when any element does.
                 let v = operand_value(other, item, root);
-                let text = match v.as_deref() {
-                    Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
-                    Some(other) => Cow::Owned(java_string(other)),
-                    None => return false,
+                return match v.as_deref() {
+                    Some(Value::Array(items)) => items
+                        .iter()
+                        .any(|x| re.is_full_match(&regex_input(Some(x)))),
+                    other => re.is_full_match(&regex_input(other)),
                 };
-                return re.is_full_match(&text);
             }
             let lv = operand_value(l, item, root);
             let rv = operand_value(r, item, root);
@@ -1602,11 +1660,20 @@ fn eval_expr(expr: &Expr, item: &Value, root: &Value) -> bool {
     }
 }
 
-fn operand_value<'a>(op: &Operand, item: &'a Value, root: &'a Value) -> Option<Cow<'a, Value>> {
+fn regex_input(v: Option<&Value>) -> Cow<'_, str> {
+    match v {
+        Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
+        Some(Value::Number(n)) => Cow::Owned(n.to_string()),
+        Some(Value::Bool(b)) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        _ => Cow::Borrowed(""),
+    }
+}
+
+fn operand_value<'a>(op: &'a Operand, item: &'a Value, root: &'a Value) -> Option<Cow<'a, Value>> {
     match op {
         Operand::Current(c) => evaluate(c, item, root, false).ok(),
         Operand::Root(c) => evaluate(c, root, root, false).ok(),
-        Operand::Lit(v) => Some(Cow::Owned(v.clone())),
+        Operand::Lit(v) => Some(Cow::Borrowed(v)),
         Operand::Regex(_) => None,
     }
 }
@@ -1616,10 +1683,16 @@ fn operand_value<'a>(op: &Operand, item: &'a Value, root: &'a Value) -> Option<C
 fn jayway_eq(l: &Value, r: &Value) -> bool {
     match (l, r) {
         (Value::Number(a), Value::Number(b)) => num_cmp(a, b) == Some(std::cmp::Ordering::Equal),
-        (Value::Number(a), Value::String(s)) => match s.trim().parse::<f64>() {
-            Ok(f) => a.as_f64() == Some(f),
-            Err(_) => false,
-        },
+        (Value::Number(a), Value::String(s)) => {
+            // Java's BigDecimal(String): digits, sign, point and exponent only.
+            let plausible = !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'));
+            match s.parse::<f64>() {
+                Ok(f) if plausible => a.as_f64() == Some(f),
+                _ => false,
+            }
+        }
         (Value::String(s), Value::Number(n)) => *s == n.to_string(),
         (Value::String(a), Value::String(b)) => a == b,
         (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -1627,6 +1700,10 @@ fn jayway_eq(l: &Value, r: &Value) -> bool {
         (Value::Array(_), Value::Array(_)) | (Value::Object(_), Value::Object(_)) => l == r,
         _ => false,
     }
+}
+
+fn is_json(v: &Value) -> bool {
+    matches!(v, Value::Array(_) | Value::Object(_))
 }
 
 fn num_cmp(a: &serde_json::Number, b: &serde_json::Number) -> Option<std::cmp::Ordering> {
@@ -1659,6 +1736,28 @@ fn compare(l: Option<&Value>, op: Op, r: Option<&Value>) -> bool {
     match op {
         Op::Eq => eq(l, r),
         Op::Ne => !eq(l, r),
+        Op::TsEq | Op::TsNe => {
+            let same_kind = match (l, r) {
+                (Some(a), Some(b)) => {
+                    std::mem::discriminant(a) == std::mem::discriminant(b)
+                        || (is_json(a) && is_json(b))
+                }
+                _ => false,
+            };
+            let equal = same_kind && eq(l, r);
+            if op == Op::TsEq {
+                equal
+            } else {
+                !equal
+            }
+        }
+        Op::All => match (l, r) {
+            (Some(Value::Array(a)), Some(Value::Array(req))) => {
+                req.iter().all(|x| a.iter().any(|y| jayway_eq(y, x)))
+            }
+            (Some(Value::Object(_)), Some(Value::Array(_))) => true,
+            _ => false,
+        },
         Op::Lt => ord(l, r) == Some(Ordering::Less),
         Op::Le => matches!(ord(l, r), Some(Ordering::Less | Ordering::Equal)),
         Op::Gt => ord(l, r) == Some(Ordering::Greater),
@@ -1687,6 +1786,7 @@ fn compare(l: Option<&Value>, op: Op, r: Option<&Value>) -> bool {
         Op::Size => {
             let len = match l {
                 Some(Value::Array(a)) => a.len(),
+                Some(Value::Object(o)) => o.len(),
                 Some(Value::String(s)) => s.encode_utf16().count(),
                 _ => return false,
             };
@@ -1695,6 +1795,7 @@ fn compare(l: Option<&Value>, op: Op, r: Option<&Value>) -> bool {
         Op::Empty => {
             let empty = match l {
                 Some(Value::Array(a)) => a.is_empty(),
+                Some(Value::Object(o)) => o.is_empty(),
                 Some(Value::String(s)) => s.is_empty(),
                 _ => return false,
             };
@@ -2148,6 +2249,11 @@ pub fn java_string(v: &Value) -> String {
     let mut out = String::new();
     write_java(v, &mut out, 0);
     out
+}
+
+/// [`java_string`], appending to `out`.
+pub fn write_java_string(v: &Value, out: &mut String) {
+    write_java(v, out, 0);
 }
 
 fn write_java(v: &Value, out: &mut String, depth: usize) {

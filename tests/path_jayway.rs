@@ -566,3 +566,52 @@ fn pathological_regex_gives_up_instead_of_hanging() {
         Some(1)
     );
 }
+
+#[test]
+fn no_results_keeps_the_quote_style_of_bracket_members() {
+    // Jayway's path.toString() keeps the delimiter; evaluation paths always use '.
+    let d = json!({"a": {}});
+    assert_eq!(
+        find("$[\"a\"][\"x\"]", &d).unwrap_err(),
+        "No results for path: $[\"a\"][\"x\"]"
+    );
+    assert_eq!(
+        find("$[\"n\"].x", &d).unwrap_err(),
+        "Missing property in path $['n']"
+    );
+}
+
+#[test]
+fn more_filter_operators() {
+    let d = json!([
+        {"v": 1}, {"v": "1"}, {"v": [1, 2, 3]}, {"v": {}}, {"v": ""}, {"v": true}, {}
+    ]);
+    // Type-safe equality.
+    assert_eq!(ok("$[?(@.v === 1)]", &d), json!([{"v": 1}]));
+    assert_eq!(ok("$[?(@.v === '1')]", &d), json!([{"v": "1"}]));
+    // Jayway's `all` is also true for an object on the left (a quirk kept on purpose).
+    assert_eq!(
+        ok("$[?(@.v all [1, 3])]", &d),
+        json!([{"v": [1, 2, 3]}, {"v": {}}])
+    );
+    assert_eq!(
+        ok("$[?(@.v empty true)]", &d),
+        json!([{"v": {}}, {"v": ""}])
+    );
+    assert_eq!(ok("$[?(@.v anyof [3, 9])]", &d), json!([{"v": [1, 2, 3]}]));
+    assert_eq!(
+        ok("$[?(@.v subsetof [1, 2, 3, 4])]", &d),
+        json!([{"v": [1, 2, 3]}])
+    );
+    assert_eq!(ok("$[?(@.v noneof [7])]", &d), json!([{"v": [1, 2, 3]}]));
+    // Regex: numbers/booleans match by text, arrays by any element, missing as "".
+    assert_eq!(
+        ok("$[?(@.v =~ /1/)]", &d),
+        json!([{"v": 1}, {"v": "1"}, {"v": [1, 2, 3]}])
+    );
+    assert_eq!(ok("$[?(@.v =~ /tr.e/)]", &d), json!([{"v": true}]));
+    assert_eq!(
+        ok("$[?(@.v =~ /.*/)]", &d).as_array().map(Vec::len),
+        Some(7)
+    );
+}
