@@ -66,9 +66,7 @@ fn main() {
         .skip(1)
         .find(|a| !a.starts_with('-'))
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/workloads")
-        });
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/workloads"));
     if !dir.is_dir() {
         println!("no workloads at {} (skipped)", dir.display());
         return;
@@ -92,7 +90,9 @@ fn main() {
         let meta = read(&dir.join(format!("{name}.meta.json")));
         let executions = meta["executions"].as_u64().unwrap_or(1);
         let transitions = meta["transitionsPerExecution"].as_u64().unwrap_or(1);
-        let sm = std::sync::Arc::new(statelab::compile::compile(&def).unwrap_or_else(|e| panic!("{name}: {e:?}")));
+        let sm = std::sync::Arc::new(
+            statelab::compile::compile(&def).unwrap_or_else(|e| panic!("{name}: {e:?}")),
+        );
         let opts = ExecutionOptions {
             input,
             limits: Limits {

@@ -441,7 +441,10 @@ impl Execution {
     }
 
     /// Compiles a definition (without validation diagnostics) and starts it.
-    pub fn start_definition(definition: &Value, opts: ExecutionOptions) -> Result<Execution, Error> {
+    pub fn start_definition(
+        definition: &Value,
+        opts: ExecutionOptions,
+    ) -> Result<Execution, Error> {
         let sm = compile(definition).map_err(|e| {
             Error::InvalidDefinition(vec![crate::validate::Diagnostic {
                 code: "SCHEMA_VALIDATION_FAILED".into(),
@@ -564,7 +567,8 @@ impl Execution {
             TaskResponse::Delayed { after_ms, response } => {
                 self.task_answers.insert(id, *response);
                 self.add_timer(
-                    self.now.saturating_add(after_ms.min(i64::MAX as u64) as i64),
+                    self.now
+                        .saturating_add(after_ms.min(i64::MAX as u64) as i64),
                     TimerKind::TaskAnswer { task: id },
                 );
             }
@@ -651,10 +655,11 @@ impl Execution {
     // ----------------------------------------------------------------- internals
 
     fn token_task(&self, token: &str) -> Result<TaskId, Error> {
-        self.tokens
-            .get(token)
-            .copied()
-            .ok_or_else(|| Error::NotFound("Invalid Token: the task token does not exist or has already been answered".into()))
+        self.tokens.get(token).copied().ok_or_else(|| {
+            Error::NotFound(
+                "Invalid Token: the task token does not exist or has already been answered".into(),
+            )
+        })
     }
 
     fn task_label(&self, id: TaskId) -> (String, String) {
@@ -726,9 +731,8 @@ impl Execution {
                 | EventType::ExecutionTimedOut
         );
         if max > 0 && self.history.len() + 1 >= max && !terminal {
-            let cause = format!(
-                "The execution reached the maximum number of history events ({max})."
-            );
+            let cause =
+                format!("The execution reached the maximum number of history events ({max}).");
             let prev = self.history.last().map_or(0, |e| e.id);
             self.finish(
                 Status::Failed,
@@ -1006,7 +1010,8 @@ impl Execution {
         let limit = self.opts.limits.max_transitions;
         self.transitions += 1;
         if limit > 0 && self.transitions > limit {
-            let cause = format!("The execution reached the maximum number of state transitions ({limit}).");
+            let cause =
+                format!("The execution reached the maximum number of state transitions ({limit}).");
             let prev = self.fiber(fid).prev;
             self.fail_execution(prev, StateError::runtime(cause));
             return;
@@ -1063,17 +1068,26 @@ impl Execution {
             let e = self.fail_field(fid, error, "ErrorPath", input)?;
             let c = self.fail_field(fid, cause, "CausePath", input)?;
             let prev = self.fiber(fid).prev;
-            self.fiber_failed(fid, StateError { error: e.unwrap_or_default(), cause: c }, prev, true);
+            self.fiber_failed(
+                fid,
+                StateError {
+                    error: e.unwrap_or_default(),
+                    cause: c,
+                },
+                prev,
+                true,
+            );
             return Ok(());
         }
         let after_input = self.io_path_ref(fid, &st.input_path, input)?;
         // Choice and Succeed pass their input through: share it when no path applies.
-        let passthrough = |this: &Self, after: std::borrow::Cow<'_, Value>| -> Result<Payload, StateError> {
-            match (&st.input_path, &st.output_path, after) {
-                (IoPath::Identity, IoPath::Identity, _) => Ok(input.clone()),
-                (_, op, after) => Ok(Arc::new(this.io_path_ref(fid, op, &after)?.into_owned())),
-            }
-        };
+        let passthrough =
+            |this: &Self, after: std::borrow::Cow<'_, Value>| -> Result<Payload, StateError> {
+                match (&st.input_path, &st.output_path, after) {
+                    (IoPath::Identity, IoPath::Identity, _) => Ok(input.clone()),
+                    (_, op, after) => Ok(Arc::new(this.io_path_ref(fid, op, &after)?.into_owned())),
+                }
+            };
         match &st.kind {
             Kind::Pass { result } => {
                 let result = match (result, &st.parameters) {
@@ -1127,7 +1141,9 @@ impl Execution {
             Kind::Wait(w) => {
                 let until = self.wait_until(fid, w, &after_input)?;
                 let vars = self.eval_assign(fid, st.assign.as_ref(), &after_input)?;
-                let out = self.io_path_ref(fid, &st.output_path, &after_input)?.into_owned();
+                let out = self
+                    .io_path_ref(fid, &st.output_path, &after_input)?
+                    .into_owned();
                 let generation = {
                     let f = self.fiber(fid);
                     // Assignments happen at exit.
@@ -1137,7 +1153,13 @@ impl Execution {
                     f.generation += 1;
                     f.generation
                 };
-                self.add_timer(until.max(self.now), TimerKind::Wake { fiber: fid, generation });
+                self.add_timer(
+                    until.max(self.now),
+                    TimerKind::Wake {
+                        fiber: fid,
+                        generation,
+                    },
+                );
                 Ok(())
             }
             Kind::Task { .. } => {
@@ -1283,7 +1305,10 @@ impl Execution {
             NumberSource::Path(p) => {
                 let env = self.env(fid, input);
                 let v = p.find(&env).map_err(|miss| {
-                    self.runtime(fid, format!("Invalid path '{}' : {}", p.as_str(), miss.detail))
+                    self.runtime(
+                        fid,
+                        format!("Invalid path '{}' : {}", p.as_str(), miss.detail),
+                    )
                 })?;
                 let n = if float {
                     v.as_f64()
@@ -1435,7 +1460,10 @@ impl Execution {
             self.tokens.insert(t.clone(), id);
         }
         if let Some(t) = timeout_s {
-            self.add_timer(self.now + t as i64 * 1000, TimerKind::TaskTimeout { task: id });
+            self.add_timer(
+                self.now + t as i64 * 1000,
+                TimerKind::TaskTimeout { task: id },
+            );
         }
         if let Some(h) = heartbeat_s {
             let deadline = self.now + h as i64 * 1000;
@@ -1737,7 +1765,13 @@ impl Execution {
                         f.generation += 1;
                         f.generation
                     };
-                    self.add_timer(self.now + delay_ms, TimerKind::Wake { fiber: fid, generation });
+                    self.add_timer(
+                        self.now + delay_ms,
+                        TimerKind::Wake {
+                            fiber: fid,
+                            generation,
+                        },
+                    );
                     return;
                 }
             }
@@ -1775,7 +1809,11 @@ impl Execution {
         }
         let f = self.fibers.get(fid)?.as_ref()?;
         let st = self.sm.state(f.state);
-        let (i, r) = st.retry.iter().enumerate().find(|(_, r)| e.matches(&r.errors))?;
+        let (i, r) = st
+            .retry
+            .iter()
+            .enumerate()
+            .find(|(_, r)| e.matches(&r.errors))?;
         let attempts = f.retry_counts.get(i).copied().unwrap_or(0);
         (attempts < r.max_attempts).then_some(i)
     }
@@ -1842,7 +1880,9 @@ impl Execution {
     /// Aborts a fiber and everything under it, recording `*StateAborted` events for
     /// states that were in progress.
     fn abort_fiber(&mut self, fid: FiberId) {
-        let Some(Some(f)) = self.fibers.get(fid) else { return };
+        let Some(Some(f)) = self.fibers.get(fid) else {
+            return;
+        };
         let state = f.state;
         let prev = f.prev;
         let aborted = match &f.phase {
@@ -1852,15 +1892,25 @@ impl Execution {
         };
         if let Some(group) = aborted {
             if let Some(g) = group {
-                let running = self.groups[g].as_ref().map(|g| g.running.clone()).unwrap_or_default();
+                let running = self.groups[g]
+                    .as_ref()
+                    .map(|g| g.running.clone())
+                    .unwrap_or_default();
                 let is_map = self.groups[g].as_ref().is_some_and(|g| g.is_map);
                 for child in running {
-                    let index = self.fibers[child].as_ref().and_then(|c| c.parent).map(|p| p.1);
+                    let index = self.fibers[child]
+                        .as_ref()
+                        .and_then(|c| c.parent)
+                        .map(|p| p.1);
                     self.abort_fiber(child);
                     if is_map {
                         if let Some(index) = index {
                             let name = self.sm.state(state).name.clone();
-                            self.emit(prev, EventType::MapIterationAborted, Details::MapIteration { name, index });
+                            self.emit(
+                                prev,
+                                EventType::MapIterationAborted,
+                                Details::MapIteration { name, index },
+                            );
                         }
                     }
                 }
@@ -1944,7 +1994,13 @@ impl Execution {
                 let input: Payload = Arc::new(effective);
                 for (i, scope) in branches.iter().enumerate() {
                     let start = sm.scopes[*scope].start;
-                    let child = self.new_fiber(start, input.clone(), started, Some((gid, i)), VarScope::child(&vars));
+                    let child = self.new_fiber(
+                        start,
+                        input.clone(),
+                        started,
+                        Some((gid, i)),
+                        VarScope::child(&vars),
+                    );
                     if let Some(g) = self.groups[gid].as_mut() {
                         g.running.push(child);
                     }
@@ -1961,63 +2017,91 @@ impl Execution {
                 tolerated_failure_percentage,
                 ..
             } => {
-                let setup = (|| -> Result<(Vec<Value>, usize, Option<u64>, Option<f64>), StateError> {
-                    let items = match items_path {
-                        None => effective.clone(),
-                        Some(p) => {
-                            let env = self.env(fid, &effective);
-                            p.find(&env)
-                                .map_err(|miss| {
-                                    self.runtime(fid, format!("Invalid path '{}' : {}", p.as_str(), miss.detail))
-                                })?
-                                .into_owned()
-                        }
-                    };
-                    let items = match items {
-                        Value::Array(a) => a,
-                        other => {
-                            return Err(self.runtime(
-                                fid,
-                                format!(
-                                    "Map state input must be an array but was: {}",
-                                    match other {
-                                        Value::Object(_) => "object",
-                                        Value::String(_) => "string",
-                                        Value::Number(_) => "number",
-                                        Value::Bool(_) => "boolean",
-                                        Value::Null => "null",
-                                        Value::Array(_) => "array",
-                                    }
-                                ),
-                            ))
-                        }
-                    };
-                    let mc = match max_concurrency {
-                        Some(src) => self.number(fid, src, "MaxConcurrency", &effective, false)?,
-                        None => 0.0,
-                    };
-                    let tc = match tolerated_failure_count {
-                        Some(src) => {
-                            let n = self.number(fid, src, "ToleratedFailureCount", &effective, false)?;
-                            if n < 0.0 {
-                                return Err(self.runtime(fid, "ToleratedFailureCount cannot be negative."));
+                let setup =
+                    (|| -> Result<(Vec<Value>, usize, Option<u64>, Option<f64>), StateError> {
+                        let items = match items_path {
+                            None => effective.clone(),
+                            Some(p) => {
+                                let env = self.env(fid, &effective);
+                                p.find(&env)
+                                    .map_err(|miss| {
+                                        self.runtime(
+                                            fid,
+                                            format!(
+                                                "Invalid path '{}' : {}",
+                                                p.as_str(),
+                                                miss.detail
+                                            ),
+                                        )
+                                    })?
+                                    .into_owned()
                             }
-                            Some(n as u64)
-                        }
-                        None => None,
-                    };
-                    let tp = match tolerated_failure_percentage {
-                        Some(src) => {
-                            let n = self.number(fid, src, "ToleratedFailurePercentage", &effective, true)?;
-                            if !(0.0..=100.0).contains(&n) {
-                                return Err(self.runtime(fid, "ToleratedFailurePercentage must be between 0 and 100."));
+                        };
+                        let items = match items {
+                            Value::Array(a) => a,
+                            other => {
+                                return Err(self.runtime(
+                                    fid,
+                                    format!(
+                                        "Map state input must be an array but was: {}",
+                                        match other {
+                                            Value::Object(_) => "object",
+                                            Value::String(_) => "string",
+                                            Value::Number(_) => "number",
+                                            Value::Bool(_) => "boolean",
+                                            Value::Null => "null",
+                                            Value::Array(_) => "array",
+                                        }
+                                    ),
+                                ))
                             }
-                            Some(n)
-                        }
-                        None => None,
-                    };
-                    Ok((items, mc.max(0.0) as usize, tc, tp))
-                })();
+                        };
+                        let mc = match max_concurrency {
+                            Some(src) => {
+                                self.number(fid, src, "MaxConcurrency", &effective, false)?
+                            }
+                            None => 0.0,
+                        };
+                        let tc = match tolerated_failure_count {
+                            Some(src) => {
+                                let n = self.number(
+                                    fid,
+                                    src,
+                                    "ToleratedFailureCount",
+                                    &effective,
+                                    false,
+                                )?;
+                                if n < 0.0 {
+                                    return Err(self.runtime(
+                                        fid,
+                                        "ToleratedFailureCount cannot be negative.",
+                                    ));
+                                }
+                                Some(n as u64)
+                            }
+                            None => None,
+                        };
+                        let tp = match tolerated_failure_percentage {
+                            Some(src) => {
+                                let n = self.number(
+                                    fid,
+                                    src,
+                                    "ToleratedFailurePercentage",
+                                    &effective,
+                                    true,
+                                )?;
+                                if !(0.0..=100.0).contains(&n) {
+                                    return Err(self.runtime(
+                                        fid,
+                                        "ToleratedFailurePercentage must be between 0 and 100.",
+                                    ));
+                                }
+                                Some(n)
+                            }
+                            None => None,
+                        };
+                        Ok((items, mc.max(0.0) as usize, tc, tp))
+                    })();
                 let (items, mc, tc, tp) = match setup {
                     Ok(s) => s,
                     Err(e) => return self.handle_error(fid, e),
@@ -2025,7 +2109,9 @@ impl Execution {
                 let started = self.emit(
                     prev,
                     EventType::MapStateStarted,
-                    Details::MapStateStarted { length: items.len() },
+                    Details::MapStateStarted {
+                        length: items.len(),
+                    },
                 );
                 if self.is_finished() {
                     return;
@@ -2071,11 +2157,15 @@ impl Execution {
     /// Starts Map iterations up to the concurrency limit.
     fn fill_map(&mut self, gid: GroupId) {
         loop {
-            let Some(g) = self.groups[gid].as_mut() else { return };
+            let Some(g) = self.groups[gid].as_mut() else {
+                return;
+            };
             if g.finished || g.running.len() >= g.concurrency {
                 return;
             }
-            let Some(index) = g.queue.pop_front() else { return };
+            let Some(index) = g.queue.pop_front() else {
+                return;
+            };
             let (parent, state, cursor) = (g.parent, g.state, g.cursor);
             let item = g.items.get(index).cloned().unwrap_or(Value::Null);
             let map_input = g.map_input.clone();
@@ -2090,13 +2180,15 @@ impl Execution {
                 return;
             };
             let input = match item_selector {
-                Some(t) => match self.eval_template(parent, t, &map_input, Some((index, &item)), None) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        self.abort_group_children(gid);
-                        return self.group_done(gid, Err(e));
+                Some(t) => {
+                    match self.eval_template(parent, t, &map_input, Some((index, &item)), None) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            self.abort_group_children(gid);
+                            return self.group_done(gid, Err(e));
+                        }
                     }
-                },
+                }
                 None => item,
             };
             let started = self.emit(
@@ -2112,7 +2204,13 @@ impl Execution {
             }
             let vars = self.fiber(parent).vars.clone();
             let start = sm.scopes[*processor].start;
-            let child = self.new_fiber(start, Arc::new(input), started, Some((gid, index)), VarScope::child(&vars));
+            let child = self.new_fiber(
+                start,
+                Arc::new(input),
+                started,
+                Some((gid, index)),
+                VarScope::child(&vars),
+            );
             if let Some(g) = self.groups[gid].as_mut() {
                 g.running.push(child);
             }
@@ -2120,8 +2218,17 @@ impl Execution {
         }
     }
 
-    fn child_succeeded(&mut self, gid: GroupId, index: usize, fid: FiberId, output: Value, last: u64) {
-        let Some(g) = self.groups[gid].as_mut() else { return };
+    fn child_succeeded(
+        &mut self,
+        gid: GroupId,
+        index: usize,
+        fid: FiberId,
+        output: Value,
+        last: u64,
+    ) {
+        let Some(g) = self.groups[gid].as_mut() else {
+            return;
+        };
         if g.finished {
             return;
         }
@@ -2133,7 +2240,11 @@ impl Execution {
         let (is_map, state) = (g.is_map, g.state);
         if is_map {
             let name = self.sm.state(state).name.clone();
-            let ev = self.emit(last, EventType::MapIterationSucceeded, Details::MapIteration { name, index });
+            let ev = self.emit(
+                last,
+                EventType::MapIterationSucceeded,
+                Details::MapIteration { name, index },
+            );
             if let Some(g) = self.groups[gid].as_mut() {
                 g.cursor = last;
                 g.last_success_event = ev;
@@ -2146,7 +2257,9 @@ impl Execution {
     }
 
     fn child_failed(&mut self, gid: GroupId, index: usize, fid: FiberId, e: StateError, last: u64) {
-        let Some(g) = self.groups[gid].as_mut() else { return };
+        let Some(g) = self.groups[gid].as_mut() else {
+            return;
+        };
         if g.finished {
             return;
         }
@@ -2156,9 +2269,15 @@ impl Execution {
         let (is_map, state) = (g.is_map, g.state);
         if is_map {
             let name = self.sm.state(state).name.clone();
-            self.emit(last, EventType::MapIterationFailed, Details::MapIteration { name, index });
+            self.emit(
+                last,
+                EventType::MapIterationFailed,
+                Details::MapIteration { name, index },
+            );
         }
-        let Some(g) = self.groups[gid].as_mut() else { return };
+        let Some(g) = self.groups[gid].as_mut() else {
+            return;
+        };
         g.cursor = last;
         let tolerated = is_map
             && e.is_catchable()
@@ -2179,7 +2298,10 @@ impl Execution {
             self.after_child(gid);
             return;
         }
-        let e = if is_map && (g.tolerated_count.is_some() || g.tolerated_percentage.is_some()) && e.is_catchable() {
+        let e = if is_map
+            && (g.tolerated_count.is_some() || g.tolerated_percentage.is_some())
+            && e.is_catchable()
+        {
             StateError::new(
                 "States.ExceedToleratedFailureThreshold",
                 "The specified tolerated failure threshold was exceeded",
@@ -2207,23 +2329,39 @@ impl Execution {
             None => return,
         };
         for child in running {
-            let info = self.fibers[child].as_ref().map(|c| (c.parent.map(|p| p.1), c.prev));
+            let info = self.fibers[child]
+                .as_ref()
+                .map(|c| (c.parent.map(|p| p.1), c.prev));
             self.abort_fiber(child);
             if is_map {
                 if let Some((Some(index), prev)) = info {
                     let name = self.sm.state(state).name.clone();
-                    self.emit(prev, EventType::MapIterationAborted, Details::MapIteration { name, index });
+                    self.emit(
+                        prev,
+                        EventType::MapIterationAborted,
+                        Details::MapIteration { name, index },
+                    );
                 }
             }
         }
     }
 
     fn after_child(&mut self, gid: GroupId) {
-        let Some(g) = self.groups[gid].as_ref() else { return };
+        let Some(g) = self.groups[gid].as_ref() else {
+            return;
+        };
         if g.remaining == 0 {
-            let results = g.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect();
+            let results = g
+                .results
+                .iter()
+                .map(|r| r.clone().unwrap_or(Value::Null))
+                .collect();
             let parent = g.parent;
-            let prev = if g.is_map { g.last_success_event } else { g.cursor };
+            let prev = if g.is_map {
+                g.last_success_event
+            } else {
+                g.cursor
+            };
             if let Some(Some(f)) = self.fibers.get_mut(parent) {
                 f.prev = prev;
             }
@@ -2234,7 +2372,9 @@ impl Execution {
     }
 
     fn group_done(&mut self, gid: GroupId, r: Result<Vec<Value>, StateError>) {
-        let Some(g) = self.groups[gid].take() else { return };
+        let Some(g) = self.groups[gid].take() else {
+            return;
+        };
         let parent = g.parent;
         if !self.live(parent) {
             return;

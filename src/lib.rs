@@ -4,19 +4,19 @@
 //! wasm bindings are thin layers over this library.
 
 pub mod choice;
-pub mod intrinsics;
-pub mod path;
-pub mod rng;
-pub mod timestamp;
-pub mod validate;
 pub mod compile;
 pub mod error;
 pub mod examples;
 pub mod execution;
 pub mod history;
 pub mod host;
+pub mod intrinsics;
 pub mod model;
+pub mod path;
+pub mod rng;
 pub mod template;
+pub mod timestamp;
+pub mod validate;
 pub mod vars;
 
 pub use error::{Error, StateError};
@@ -72,3 +72,8 @@ pub fn run(
     ex.run(host);
     Ok(ex)
 }
+
+/// The README's Rust examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -16,7 +16,10 @@ fn pass_without_result_passes_its_input_through() {
 
 #[test]
 fn pass_result_replaces_input_by_default() {
-    let ex = run(&one(json!({"Type": "Pass", "Result": [1, 2], "End": true})), json!({"a": 1}));
+    let ex = run(
+        &one(json!({"Type": "Pass", "Result": [1, 2], "End": true})),
+        json!({"a": 1}),
+    );
     assert_eq!(output(&ex), json!([1, 2]));
 }
 
@@ -27,20 +30,29 @@ fn result_path_merges_into_the_raw_input_not_the_input_path_output() {
         "ResultPath": "$.data.x", "End": true
     }));
     let ex = run(&def, json!({"comment": "c", "lambda": {"v": 1}}));
-    assert_eq!(output(&ex), json!({"comment": "c", "lambda": {"v": 1}, "data": {"x": "done"}}));
+    assert_eq!(
+        output(&ex),
+        json!({"comment": "c", "lambda": {"v": 1}, "data": {"x": "done"}})
+    );
 }
 
 #[test]
 fn null_paths() {
     // InputPath null → {} ; ResultPath null → raw input ; OutputPath null → {}
-    let ex = run(&one(json!({"Type": "Pass", "InputPath": null, "End": true})), json!({"a": 1}));
+    let ex = run(
+        &one(json!({"Type": "Pass", "InputPath": null, "End": true})),
+        json!({"a": 1}),
+    );
     assert_eq!(output(&ex), json!({}));
     let ex = run(
         &one(json!({"Type": "Pass", "Result": 5, "ResultPath": null, "End": true})),
         json!({"a": 1}),
     );
     assert_eq!(output(&ex), json!({"a": 1}));
-    let ex = run(&one(json!({"Type": "Pass", "OutputPath": null, "End": true})), json!({"a": 1}));
+    let ex = run(
+        &one(json!({"Type": "Pass", "OutputPath": null, "End": true})),
+        json!({"a": 1}),
+    );
     assert_eq!(output(&ex), json!({}));
 }
 
@@ -86,12 +98,16 @@ fn input_path_miss_is_an_uncatchable_runtime_error() {
         cause,
         "An error occurred while executing the state 'S' (entered at the event id #2). Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']"
     );
-    assert_eq!(history_types(&ex), ["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]);
+    assert_eq!(
+        history_types(&ex),
+        ["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]
+    );
 }
 
 #[test]
 fn parameters_path_miss_names_the_field() {
-    let def = one(json!({"Type": "Pass", "Parameters": {"value.$": "$.no_such_jsonpath"}, "End": true}));
+    let def =
+        one(json!({"Type": "Pass", "Parameters": {"value.$": "$.no_such_jsonpath"}, "End": true}));
     let (error, cause) = failure(&run(&def, json!({"a": 1})));
     assert_eq!(error, "States.Runtime");
     assert_eq!(
@@ -125,9 +141,18 @@ fn choice_machine() -> serde_json::Value {
 
 #[test]
 fn choice_takes_the_first_matching_rule_or_the_default() {
-    assert_eq!(output(&run(&choice_machine(), json!({"n": 11, "s": "abc"}))), json!("big"));
-    assert_eq!(output(&run(&choice_machine(), json!({"n": 1, "s": "abc"}))), json!("ab"));
-    assert_eq!(output(&run(&choice_machine(), json!({"n": 1}))), json!("other"));
+    assert_eq!(
+        output(&run(&choice_machine(), json!({"n": 11, "s": "abc"}))),
+        json!("big")
+    );
+    assert_eq!(
+        output(&run(&choice_machine(), json!({"n": 1, "s": "abc"}))),
+        json!("ab")
+    );
+    assert_eq!(
+        output(&run(&choice_machine(), json!({"n": 1}))),
+        json!("other")
+    );
 }
 
 #[test]
@@ -150,7 +175,10 @@ fn choice_output_is_its_input_after_input_and_output_path() {
         ]},
         "E": {"Type": "Succeed"}
     }});
-    assert_eq!(output(&run(&def, json!({"in": {"n": 1, "keep": [1]}}))), json!([1]));
+    assert_eq!(
+        output(&run(&def, json!({"in": {"n": 1, "keep": [1]}}))),
+        json!([1])
+    );
 }
 
 #[test]
@@ -160,8 +188,14 @@ fn a_one_year_wait_finishes_at_once_with_honest_timestamps() {
     let ex = run(&def, json!({}));
     assert!(started.elapsed().as_secs() < 5);
     let h = ex.history();
-    let entered = h.iter().find(|e| e.event_type.name() == "WaitStateEntered").unwrap();
-    let exited = h.iter().find(|e| e.event_type.name() == "WaitStateExited").unwrap();
+    let entered = h
+        .iter()
+        .find(|e| e.event_type.name() == "WaitStateEntered")
+        .unwrap();
+    let exited = h
+        .iter()
+        .find(|e| e.event_type.name() == "WaitStateExited")
+        .unwrap();
     assert_eq!(exited.timestamp - entered.timestamp, 31_536_000_000);
     assert_eq!(output(&ex), json!({}));
 }
@@ -175,9 +209,15 @@ fn wait_seconds_path_and_timestamp_path() {
 
     let (error, cause) = failure(&run(&def, json!({"s": -1})));
     assert_eq!(error, "States.Runtime");
-    assert!(cause.ends_with("The SecondsPath parameter references a negative value: $.s == -1"), "{cause}");
+    assert!(
+        cause.ends_with("The SecondsPath parameter references a negative value: $.s == -1"),
+        "{cause}"
+    );
     let (_, cause) = failure(&run(&def, json!({"s": 1.5})));
-    assert!(cause.ends_with("The SecondsPath parameter cannot be parsed as a long value: $.s == 1.5"), "{cause}");
+    assert!(
+        cause.ends_with("The SecondsPath parameter cannot be parsed as a long value: $.s == 1.5"),
+        "{cause}"
+    );
 
     let def = one(json!({"Type": "Wait", "TimestampPath": "$.t", "End": true}));
     let ex = run(&def, json!({"t": "2025-01-01T00:01:00Z"}));
@@ -197,15 +237,29 @@ fn a_past_timestamp_does_not_wait() {
 
 #[test]
 fn succeed_and_fail() {
-    let ex = run(&one(json!({"Type": "Succeed", "OutputPath": "$.a"})), json!({"a": 3}));
+    let ex = run(
+        &one(json!({"Type": "Succeed", "OutputPath": "$.a"})),
+        json!({"a": 3}),
+    );
     assert_eq!(output(&ex), json!(3));
     assert_eq!(
         history_types(&ex),
-        ["ExecutionStarted", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded"]
+        [
+            "ExecutionStarted",
+            "SucceedStateEntered",
+            "SucceedStateExited",
+            "ExecutionSucceeded"
+        ]
     );
-    let ex = run(&one(json!({"Type": "Fail", "Error": "E", "Cause": "C"})), json!({}));
+    let ex = run(
+        &one(json!({"Type": "Fail", "Error": "E", "Cause": "C"})),
+        json!({}),
+    );
     assert_eq!(failure(&ex), ("E".to_string(), "C".to_string()));
-    assert_eq!(history_types(&ex), ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]);
+    assert_eq!(
+        history_types(&ex),
+        ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]
+    );
 }
 
 #[test]

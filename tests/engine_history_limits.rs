@@ -19,11 +19,18 @@ fn delivery_like() -> serde_json::Value {
 }
 
 fn run_seeded(seed: u64) -> Vec<serde_json::Value> {
-    let opts = ExecutionOptions { seed, input: json!({"x": 1}), ..Default::default() };
+    let opts = ExecutionOptions {
+        seed,
+        input: json!({"x": 1}),
+        ..Default::default()
+    };
     let mut ex = Execution::start(machine(&delivery_like()), opts).unwrap();
     ex.run(&mut Handler(|r: &statelab::TaskRequest| {
         if r.invocation == 0 {
-            TaskResponse::Failure { error: "Flaky".into(), cause: None }
+            TaskResponse::Failure {
+                error: "Flaky".into(),
+                cause: None,
+            }
         } else {
             TaskResponse::Success(r.input.clone())
         }
@@ -48,7 +55,11 @@ fn event_ids_are_sequential_and_previous_ids_point_backwards() {
         assert!(e["previousEventId"].as_u64().unwrap() < e["id"].as_u64().unwrap());
         assert!(e["timestamp"].as_str().unwrap().ends_with('Z'));
     }
-    assert_eq!(h[1]["previousEventId"], json!(0), "the first state's Entered event points to 0");
+    assert_eq!(
+        h[1]["previousEventId"],
+        json!(0),
+        "the first state's Entered event points to 0"
+    );
 }
 
 #[test]
@@ -57,16 +68,25 @@ fn history_limit_fails_the_execution_at_the_limit_exactly() {
     let ex = run(&def, json!({}));
     let (error, cause) = failure(&ex);
     assert_eq!(error, "States.Runtime");
-    assert_eq!(cause, "The execution reached the maximum number of history events (25000).");
+    assert_eq!(
+        cause,
+        "The execution reached the maximum number of history events (25000)."
+    );
     assert_eq!(ex.history().len(), 25_000);
-    assert_eq!(ex.history().last().unwrap().event_type.name(), "ExecutionFailed");
+    assert_eq!(
+        ex.history().last().unwrap().event_type.name(),
+        "ExecutionFailed"
+    );
 }
 
 #[test]
 fn limits_are_configurable() {
     let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}});
     let opts = ExecutionOptions {
-        limits: Limits { max_history_events: 100, ..Default::default() },
+        limits: Limits {
+            max_history_events: 100,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let mut ex = Execution::start(machine(&def), opts).unwrap();
@@ -74,20 +94,28 @@ fn limits_are_configurable() {
     assert_eq!(ex.history().len(), 100);
 
     let opts = ExecutionOptions {
-        limits: Limits { max_history_events: 0, max_transitions: 1000, ..Default::default() },
+        limits: Limits {
+            max_history_events: 0,
+            max_transitions: 1000,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let mut ex = Execution::start(machine(&def), opts).unwrap();
     ex.run(&mut statelab::NoTasks);
     let (error, cause) = failure(&ex);
     assert_eq!(error, "States.Runtime");
-    assert!(cause.contains("maximum number of state transitions (1000)"), "{cause}");
+    assert!(
+        cause.contains("maximum number of state transitions (1000)"),
+        "{cause}"
+    );
 }
 
 #[test]
 fn oversized_state_output_fails_the_execution_uncaught() {
     let big = "x".repeat(300_000);
-    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": big, "End": true}}});
+    let def =
+        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": big, "End": true}}});
     let (error, cause) = failure(&run(&def, json!({})));
     assert_eq!(error, "States.DataLimitExceeded");
     assert_eq!(cause, "The state/task 'A' returned a result with a size exceeding the maximum number of bytes service limit.");
@@ -96,7 +124,10 @@ fn oversized_state_output_fails_the_execution_uncaught() {
 #[test]
 fn oversized_execution_input_is_rejected_at_start() {
     let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}});
-    let opts = ExecutionOptions { input: json!("y".repeat(300_000)), ..Default::default() };
+    let opts = ExecutionOptions {
+        input: json!("y".repeat(300_000)),
+        ..Default::default()
+    };
     assert!(matches!(
         Execution::start(machine(&def), opts),
         Err(statelab::Error::InvalidExecutionInput(_))

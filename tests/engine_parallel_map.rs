@@ -22,8 +22,22 @@ fn parallel_returns_branch_outputs_in_branch_order() {
     let ex = run(&def, json!({"in": 1}));
     assert_eq!(output(&ex), json!(["slow", "fast", {"in": 1}]));
     let types = history_types(&ex);
-    assert_eq!(&types[..3], ["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted"]);
-    assert_eq!(&types[types.len() - 3..], ["ParallelStateSucceeded", "ParallelStateExited", "ExecutionSucceeded"]);
+    assert_eq!(
+        &types[..3],
+        [
+            "ExecutionStarted",
+            "ParallelStateEntered",
+            "ParallelStateStarted"
+        ]
+    );
+    assert_eq!(
+        &types[types.len() - 3..],
+        [
+            "ParallelStateSucceeded",
+            "ParallelStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
 }
 
 #[test]
@@ -33,7 +47,10 @@ fn parallel_parameters_result_selector_and_result_path() {
         "ResultSelector": {"first.$": "$[0].v"}, "ResultPath": "$.r", "End": true,
         "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}]
     }}});
-    assert_eq!(output(&run(&def, json!({"v": 7}))), json!({"v": 7, "r": {"first": 7}}));
+    assert_eq!(
+        output(&run(&def, json!({"v": 7}))),
+        json!({"v": 7, "r": {"first": 7}})
+    );
 }
 
 #[test]
@@ -49,9 +66,15 @@ fn a_failing_branch_fails_the_parallel_with_its_own_error_and_aborts_siblings() 
     assert_eq!(failure(&ex), ("BranchError".into(), "why".into()));
     let types = history_types(&ex);
     assert!(types.contains(&"WaitStateAborted"), "{types:?}");
-    assert_eq!(&types[types.len() - 2..], ["ParallelStateFailed", "ExecutionFailed"]);
+    assert_eq!(
+        &types[types.len() - 2..],
+        ["ParallelStateFailed", "ExecutionFailed"]
+    );
     // Nothing waited for the aborted branch.
-    assert_eq!(ex.history().last().unwrap().timestamp, ex.history()[0].timestamp);
+    assert_eq!(
+        ex.history().last().unwrap().timestamp,
+        ex.history()[0].timestamp
+    );
 }
 
 #[test]
@@ -62,7 +85,10 @@ fn parallel_catch_receives_the_branch_error() {
               "Branches": [{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}}]},
         "Done": {"Type": "Succeed"}
     }});
-    assert_eq!(output(&run(&def, json!({"a": 1}))), json!({"a": 1, "err": {"Error": "E"}}));
+    assert_eq!(
+        output(&run(&def, json!({"a": 1}))),
+        json!({"a": 1, "err": {"Error": "E"}})
+    );
 }
 
 #[test]
@@ -79,7 +105,10 @@ fn map_iterates_items_path_with_item_selector_and_map_context() {
     );
     let h = history_json(&ex);
     assert_eq!(h[2]["mapStateStartedEventDetails"], json!({"length": 2}));
-    assert_eq!(h[3]["mapIterationStartedEventDetails"], json!({"name": "M", "index": 0}));
+    assert_eq!(
+        h[3]["mapIterationStartedEventDetails"],
+        json!({"name": "M", "index": 0})
+    );
 }
 
 #[test]
@@ -88,7 +117,10 @@ fn deprecated_iterator_and_parameters_still_work() {
         "Type": "Map", "End": true, "Parameters": {"v.$": "$$.Map.Item.Value"},
         "Iterator": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}
     }}});
-    assert_eq!(output(&run(&def, json!([1, 2]))), json!([{"v": 1}, {"v": 2}]));
+    assert_eq!(
+        output(&run(&def, json!([1, 2]))),
+        json!([{"v": 1}, {"v": 2}])
+    );
 }
 
 #[test]
@@ -158,19 +190,24 @@ fn map_retry_restarts_the_whole_map_without_a_failed_event() {
     let types = history_types(&ex);
     assert_eq!(types.iter().filter(|t| **t == "MapStateStarted").count(), 3);
     assert_eq!(types.iter().filter(|t| **t == "MapStateFailed").count(), 1);
-    assert_eq!(&types[types.len() - 3..], ["MapIterationFailed", "MapStateFailed", "ExecutionFailed"]);
+    assert_eq!(
+        &types[types.len() - 3..],
+        ["MapIterationFailed", "MapStateFailed", "ExecutionFailed"]
+    );
 }
 
 #[test]
 fn map_tolerated_failures() {
-    let def = |count: u64| json!({"StartAt": "M", "States": {"M": {
-        "Type": "Map", "End": true, "ToleratedFailureCount": count,
-        "ItemProcessor": {"StartAt": "C", "States": {
-            "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "F"}], "Default": "P"},
-            "F": {"Type": "Fail", "Error": "Zero"},
-            "P": {"Type": "Pass", "End": true}
-        }}
-    }}});
+    let def = |count: u64| {
+        json!({"StartAt": "M", "States": {"M": {
+            "Type": "Map", "End": true, "ToleratedFailureCount": count,
+            "ItemProcessor": {"StartAt": "C", "States": {
+                "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "F"}], "Default": "P"},
+                "F": {"Type": "Fail", "Error": "Zero"},
+                "P": {"Type": "Pass", "End": true}
+            }}
+        }}})
+    };
     let ex = run(&def(1), json!([0, 1, 2]));
     assert_eq!(output(&ex), json!([{"Error": "Zero"}, 1, 2]));
     let ex = run(&def(0), json!([0, 1, 2]));
@@ -200,7 +237,10 @@ fn max_concurrency_path_errors_are_runtime_errors() {
     let (error, cause) = failure(&run(&def, json!({"mc": "NoNumber", "items": [1]})));
     assert_eq!(error, "States.Runtime");
     assert!(cause.ends_with("The MaxConcurrencyPath field refers to value \"NoNumber\" which is not a valid integer: $.mc"), "{cause}");
-    assert_eq!(output(&run(&def, json!({"mc": 1, "items": [1]}))), json!([1]));
+    assert_eq!(
+        output(&run(&def, json!({"mc": 1, "items": [1]}))),
+        json!([1])
+    );
 }
 
 #[test]

@@ -33,7 +33,15 @@ fn task_result_goes_through_result_selector_and_result_path() {
     assert_eq!(output(&ex), json!({"a": 1, "out": {"p": {"a": 1}}}));
     assert_eq!(
         history_types(&ex),
-        ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"]
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
     );
     let h = history_json(&ex);
     assert_eq!(
@@ -44,15 +52,29 @@ fn task_result_goes_through_result_selector_and_result_path() {
 
 #[test]
 fn legacy_lambda_arn_records_lambda_function_events() {
-    let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": LAMBDA, "End": true}}});
-    let ex = run_with(&def, json!({"x": 1}), |r| TaskResponse::Success(r.input.clone()));
+    let def =
+        json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": LAMBDA, "End": true}}});
+    let ex = run_with(&def, json!({"x": 1}), |r| {
+        TaskResponse::Success(r.input.clone())
+    });
     assert_eq!(output(&ex), json!({"x": 1}));
     assert_eq!(
         history_types(&ex),
-        ["ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
     );
     let h = history_json(&ex);
-    assert_eq!(h[2]["lambdaFunctionScheduledEventDetails"]["resource"], json!(LAMBDA));
+    assert_eq!(
+        h[2]["lambdaFunctionScheduledEventDetails"]["resource"],
+        json!(LAMBDA)
+    );
     assert_eq!(h[3].get("lambdaFunctionStartedEventDetails"), None);
 }
 
@@ -65,7 +87,10 @@ fn retry_backs_off_and_counts_attempts() {
     let ex = run_with(&def, json!({}), |r| {
         calls.push(r.invocation);
         if r.invocation < 3 {
-            TaskResponse::Failure { error: "Flaky".into(), cause: Some("try again".into()) }
+            TaskResponse::Failure {
+                error: "Flaky".into(),
+                cause: Some("try again".into()),
+            }
         } else {
             TaskResponse::Success(json!("ok"))
         }
@@ -83,8 +108,15 @@ fn retry_backs_off_and_counts_attempts() {
     assert_eq!(gaps, [3000, 6000, 8000]);
     // A retry is a new TaskScheduled whose previous event is the failure.
     let h = ex.history();
-    let second = h.iter().filter(|e| e.event_type.name() == "TaskScheduled").nth(1).unwrap();
-    assert_eq!(h[second.previous_event_id as usize - 1].event_type.name(), "TaskFailed");
+    let second = h
+        .iter()
+        .filter(|e| e.event_type.name() == "TaskScheduled")
+        .nth(1)
+        .unwrap();
+    assert_eq!(
+        h[second.previous_event_id as usize - 1].event_type.name(),
+        "TaskFailed"
+    );
 }
 
 #[test]
@@ -96,12 +128,27 @@ fn retries_exhausted_then_catch() {
     let mut n = 0;
     let ex = run_with(&def, json!({"keep": true}), |_| {
         n += 1;
-        TaskResponse::Failure { error: "Boom".into(), cause: Some("bad".into()) }
+        TaskResponse::Failure {
+            error: "Boom".into(),
+            cause: Some("bad".into()),
+        }
     });
     assert_eq!(n, 3);
-    assert_eq!(output(&ex), json!({"keep": true, "error": {"Error": "Boom", "Cause": "bad"}}));
+    assert_eq!(
+        output(&ex),
+        json!({"keep": true, "error": {"Error": "Boom", "Cause": "bad"}})
+    );
     let types = history_types(&ex);
-    assert_eq!(&types[types.len() - 5..], ["TaskFailed", "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    assert_eq!(
+        &types[types.len() - 5..],
+        [
+            "TaskFailed",
+            "TaskStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
 }
 
 #[test]
@@ -110,14 +157,20 @@ fn max_attempts_zero_never_retries_and_retry_count_is_in_the_context() {
         "Parameters": {"retry.$": "$$.State.RetryCount"},
         "Retry": [{"ErrorEquals": ["A"], "MaxAttempts": 0}, {"ErrorEquals": ["B"], "MaxAttempts": 5, "IntervalSeconds": 1}]
     }));
-    let ex = run_with(&def, json!({}), |_| TaskResponse::Failure { error: "A".into(), cause: None });
+    let ex = run_with(&def, json!({}), |_| TaskResponse::Failure {
+        error: "A".into(),
+        cause: None,
+    });
     assert_eq!(failure(&ex).0, "A");
     // Parameters are evaluated once, on entry: RetryCount is 0 there.
     let mut seen = Vec::new();
     let ex = run_with(&def, json!({}), |r| {
         seen.push(r.input["retry"].clone());
         if r.invocation < 2 {
-            TaskResponse::Failure { error: "B".into(), cause: None }
+            TaskResponse::Failure {
+                error: "B".into(),
+                cause: None,
+            }
         } else {
             TaskResponse::Success(json!(1))
         }
@@ -129,17 +182,24 @@ fn max_attempts_zero_never_retries_and_retry_count_is_in_the_context() {
 #[test]
 fn task_failed_matches_everything_but_timeouts_and_runtime_is_never_caught() {
     let def = task(json!({"Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "Caught"}]}));
-    let ex = run_with(&def, json!({}), |_| TaskResponse::Failure { error: "Custom".into(), cause: None });
+    let ex = run_with(&def, json!({}), |_| TaskResponse::Failure {
+        error: "Custom".into(),
+        cause: None,
+    });
     assert_eq!(output(&ex), json!({"Error": "Custom"}));
 
-    let def = task(json!({"TimeoutSeconds": 5, "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "Caught"}]}));
+    let def = task(
+        json!({"TimeoutSeconds": 5, "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "Caught"}]}),
+    );
     let ex = run_with(&def, json!({}), |_| TaskResponse::Delayed {
         after_ms: 60_000,
         response: Box::new(TaskResponse::Success(json!(1))),
     });
     assert_eq!(failure(&ex).0, "States.Timeout");
 
-    let def = task(json!({"OutputPath": "$.missing", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}]}));
+    let def = task(
+        json!({"OutputPath": "$.missing", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}]}),
+    );
     let ex = run_with(&def, json!({}), |_| TaskResponse::Success(json!({})));
     assert_eq!(failure(&ex).0, "States.Runtime");
 }
@@ -190,7 +250,9 @@ fn oversized_task_result_is_a_catchable_data_limit_failure() {
         "C": {"Type": "Pass", "End": true}
     }});
     let big = "a".repeat(257 * 1024);
-    let ex = run_with(&def, json!({}), |_| TaskResponse::Success(json!(big.clone())));
+    let ex = run_with(&def, json!({}), |_| {
+        TaskResponse::Success(json!(big.clone()))
+    });
     let out = output(&ex);
     assert_eq!(out["Error"], json!("States.DataLimitExceeded"));
     assert_eq!(
@@ -210,7 +272,10 @@ fn wait_for_task_token_is_answered_later() {
     let mut seen_token = None;
     ex.run(&mut Handler(|r: &statelab::TaskRequest| {
         seen_token = r.task_token.clone();
-        assert_eq!(r.input["MessageBody"]["token"], json!(r.task_token.clone().unwrap()));
+        assert_eq!(
+            r.input["MessageBody"]["token"],
+            json!(r.task_token.clone().unwrap())
+        );
         TaskResponse::Pending
     }));
     assert_eq!(ex.outcome().status, statelab::Status::Running);
@@ -218,10 +283,14 @@ fn wait_for_task_token_is_answered_later() {
     assert_eq!(tokens.len(), 1);
     assert_eq!(Some(tokens[0].clone()), seen_token);
     assert!(ex.send_task_success("not-a-token", json!(1)).is_err());
-    ex.send_task_success(&tokens[0], json!({"done": true})).unwrap();
+    ex.send_task_success(&tokens[0], json!({"done": true}))
+        .unwrap();
     ex.run(&mut statelab::NoTasks);
     assert_eq!(output(&ex), json!({"done": true}));
-    assert!(ex.send_task_success(&tokens[0], json!(1)).is_err(), "a token answers once");
+    assert!(
+        ex.send_task_success(&tokens[0], json!(1)).is_err(),
+        "a token answers once"
+    );
 }
 
 #[test]
@@ -234,7 +303,10 @@ fn heartbeat_misses_time_out_and_heartbeats_keep_tasks_alive() {
     // Drive by hand: `run` would let virtual time pass straight to the heartbeat miss.
     ex.run_ready();
     assert_eq!(ex.take_requests().len(), 1);
-    assert_eq!(ex.pending(), statelab::Pending::Timer(statelab::ExecutionOptions::default().start_time + 10_000));
+    assert_eq!(
+        ex.pending(),
+        statelab::Pending::Timer(statelab::ExecutionOptions::default().start_time + 10_000)
+    );
     let token = ex.pending_tokens()[0].clone();
     ex.advance_to(ex.now() + 9_000);
     ex.send_task_heartbeat(&token).unwrap();
@@ -253,10 +325,13 @@ fn async_handlers_answer_through_complete_task() {
     assert_eq!(ex.run_ready(), statelab::Pending::External);
     let reqs = ex.take_requests();
     assert_eq!(reqs.len(), 1);
-    ex.complete_task(reqs[0].id, TaskResponse::Success(json!("later"))).unwrap();
+    ex.complete_task(reqs[0].id, TaskResponse::Success(json!("later")))
+        .unwrap();
     ex.run_ready();
     assert_eq!(output(&ex), json!("later"));
-    assert!(ex.complete_task(reqs[0].id, TaskResponse::Success(json!(1))).is_err());
+    assert!(ex
+        .complete_task(reqs[0].id, TaskResponse::Success(json!(1)))
+        .is_err());
 }
 
 #[test]
@@ -269,13 +344,19 @@ fn execution_timeout_times_the_execution_out() {
 
 #[test]
 fn stop_aborts_a_running_execution() {
-    let def = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10, "End": true}}});
+    let def =
+        json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10, "End": true}}});
     let mut ex = Execution::start(machine(&def), options(json!({}))).unwrap();
     ex.run_ready();
     ex.stop(Some("Stopped".into()), Some("by test".into()));
     assert_eq!(ex.outcome().status, statelab::Status::Aborted);
     assert_eq!(
         history_types(&ex),
-        ["ExecutionStarted", "WaitStateEntered", "WaitStateAborted", "ExecutionAborted"]
+        [
+            "ExecutionStarted",
+            "WaitStateEntered",
+            "WaitStateAborted",
+            "ExecutionAborted"
+        ]
     );
 }

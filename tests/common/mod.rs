@@ -54,7 +54,11 @@ pub fn output(ex: &Execution) -> Value {
 /// Asserts failure and returns (error, cause).
 pub fn failure(ex: &Execution) -> (String, String) {
     let o = ex.outcome();
-    assert_eq!(o.status, statelab::Status::Failed, "expected failure, got {o:?}");
+    assert_eq!(
+        o.status,
+        statelab::Status::Failed,
+        "expected failure, got {o:?}"
+    );
     (
         o.error.clone().unwrap_or_default(),
         o.cause.clone().unwrap_or_default(),
