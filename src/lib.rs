@@ -4,13 +4,16 @@
 //! wasm bindings are thin layers over this library.
 
 pub mod choice;
+pub mod cli;
 pub mod compile;
+pub mod conformance;
 pub mod error;
 pub mod examples;
 pub mod execution;
 pub mod history;
 pub mod host;
 pub mod intrinsics;
+pub mod mock;
 pub mod model;
 pub mod path;
 pub mod rng;

@@ -1,0 +1,227 @@
+//! Static validation of a definition, like the service's `ValidateStateMachineDefinition`:
+//! every problem at once, each with a code, a severity, a message, a JSON Pointer and a
+//! line/column in the submitted text.
+//!
+//! Layout: `locate` parses the text (positions, duplicate keys, syntax errors), `rules`
+//! walks the definition (scopes, transition graph, every state type) with `fields`
+//! (which fields go where), `choice_rules`, `retry_catch`, `map`, `paths` (paths,
+//! payload templates, `Assign`) and `values` (numbers, enums, timestamps); `report`
+//! holds the findings and the message helpers.
+
+mod choice_rules;
+mod fields;
+mod locate;
+mod map;
+mod paths;
+mod report;
+mod retry_catch;
+mod rules;
+mod values;
+
+use report::{Anchor, Finding};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// `SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`, `MISSING_END_STATE`,
+    /// `INVALID_JSON_DESCRIPTION`, …
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    /// JSON Pointer (RFC 6901) of the offending value, e.g. `/States/A/Next`;
+    /// `None` for whole-document problems such as "no terminal state".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// 1-based line and column (in characters) in the submitted text, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+/// The state machine type a definition is validated for (`ValidateStateMachineDefinition`'s
+/// `type`): Express machines reject `.sync`, `.waitForTaskToken` and activities.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MachineType {
+    #[default]
+    Standard,
+    Express,
+}
+
+/// Validation settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    pub machine_type: MachineType,
+}
+
+/// Validates definition text: JSON syntax first (`INVALID_JSON_DESCRIPTION` with the
+/// position), then everything `validate_value` checks, with line/column filled in.
+/// Returns the parsed document (key order preserved) when the text is valid JSON.
+pub fn validate_text(text: &str) -> (Option<Value>, Vec<Diagnostic>) {
+    validate_text_with(text, &Options::default())
+}
+
+/// Validates a parsed definition (positions left empty).
+pub fn validate_value(definition: &Value) -> Vec<Diagnostic> {
+    validate_value_with(definition, &Options::default())
+}
+
+/// `validate_text` for a given machine type.
+pub fn validate_text_with(text: &str, options: &Options) -> (Option<Value>, Vec<Diagnostic>) {
+    if text
+        .trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{feff}'))
+        .is_empty()
+    {
+        // What the service answers for an empty definition.
+        let finding = Finding {
+            code: report::SCHEMA,
+            severity: Severity::Error,
+            message: "Definition must be a valid JSON object".to_string(),
+            location: None,
+            anchor: Anchor::Nowhere,
+        };
+        return (None, vec![finding.into_diagnostic(None, None)]);
+    }
+    let parsed = match locate::parse(text) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let finding = Finding {
+                code: report::INVALID_JSON,
+                severity: Severity::Error,
+                message: error.message,
+                location: None,
+                anchor: Anchor::Offset(error.offset),
+            };
+            return (None, place(text, vec![finding]));
+        }
+    };
+    let mut findings: Vec<Finding> = parsed.duplicates.iter().map(duplicate_finding).collect();
+    findings.extend(rules::check(&parsed.value, options));
+    (Some(parsed.value), place(text, findings))
+}
+
+/// `validate_value` for a given machine type.
+pub fn validate_value_with(definition: &Value, options: &Options) -> Vec<Diagnostic> {
+    rules::check(definition, options)
+        .into_iter()
+        .map(|f| f.into_diagnostic(None, None))
+        .collect()
+}
+
+/// True when a diagnostic prevents creating the state machine (the API's `result: FAIL`).
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// A duplicate key; in a `States` block it is a duplicate state name.
+fn duplicate_finding(d: &locate::Duplicate) -> Finding {
+    let location = report::child(&d.object, &d.key);
+    let (code, message) = if is_states_block(&d.object) {
+        (
+            report::DUPLICATE_STATE_NAME,
+            format!("Duplicate State name: {}", d.key),
+        )
+    } else {
+        (report::SCHEMA, format!("Duplicate field '{}'", d.key))
+    };
+    Finding {
+        code,
+        severity: Severity::Error,
+        message,
+        location: Some(location),
+        anchor: Anchor::Offset(d.offset),
+    }
+}
+
+/// `/States`, `…/Branches/<n>/States`, `…/ItemProcessor/States`, `…/Iterator/States`.
+fn is_states_block(ptr: &str) -> bool {
+    let Some(parent) = ptr.strip_suffix("/States") else {
+        return false;
+    };
+    if parent.is_empty() || parent.ends_with("/ItemProcessor") || parent.ends_with("/Iterator") {
+        return true;
+    }
+    match parent.rsplit_once('/') {
+        Some((grand, last)) => {
+            grand.ends_with("/Branches")
+                && !last.is_empty()
+                && last.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// Turns findings into diagnostics, computing line/column only for what they point at.
+fn place(text: &str, findings: Vec<Finding>) -> Vec<Diagnostic> {
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    let mut wanted: HashSet<String> = HashSet::new();
+    for f in &findings {
+        if let Anchor::Value(p) | Anchor::Key(p) = &f.anchor {
+            for a in report::ancestors(p) {
+                wanted.insert(a.to_string());
+            }
+        }
+    }
+    let found = if wanted.is_empty() {
+        Default::default()
+    } else {
+        locate::positions(text, &wanted)
+    };
+    let lines = locate::LineIndex::new(text);
+    findings
+        .into_iter()
+        .map(|f| {
+            let offset = match &f.anchor {
+                Anchor::Offset(o) => Some(*o),
+                Anchor::Nowhere => None,
+                Anchor::Value(p) | Anchor::Key(p) => {
+                    let key = matches!(f.anchor, Anchor::Key(_));
+                    // The pointer itself, else its nearest ancestor present in the text.
+                    report::ancestors(p).into_iter().rev().find_map(|a| {
+                        let pos = found.get(a)?;
+                        if key && a == p.as_str() {
+                            pos.key.or(pos.value)
+                        } else {
+                            pos.value
+                        }
+                    })
+                }
+            };
+            let (line, column) = match offset {
+                Some(o) => {
+                    let (l, c) = lines.line_col(o);
+                    (Some(l), Some(c))
+                }
+                None => (None, None),
+            };
+            f.into_diagnostic(line, column)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_blocks() {
+        assert!(is_states_block("/States"));
+        assert!(is_states_block("/States/P/Branches/0/States"));
+        assert!(is_states_block("/States/M/ItemProcessor/States"));
+        assert!(is_states_block("/States/M/Iterator/States"));
+        assert!(!is_states_block("/States/A/Parameters/States"));
+        assert!(!is_states_block("/States/P/Branches/x/States"));
+        assert!(!is_states_block(""));
+    }
+}
