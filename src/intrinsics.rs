@@ -23,8 +23,25 @@
 //!   uses for payload-template paths:
 //!   `The JSONPath '$.x' specified for the field '{field}' could not be found in the input '<state input JSON>'`.
 //!   Only the caller knows the field (e.g. `value.$`): call [`Intrinsic::eval_in_field`]
-//!   with it, or rewrite the literal [`FIELD_PLACEHOLDER`] (`{field}`, which appears
-//!   exactly once, before any user data) in the cause returned by [`Intrinsic::eval`].
+//!   with it (preferred), or replace the literal [`FIELD_PLACEHOLDER`] (`{field}`) in the
+//!   cause returned by [`Intrinsic::eval`] (its first occurrence after the path text).
+//!   The same applies to a `$var` argument naming an undefined variable.
+//!   An indefinite path argument (`$.a[*]`) never misses: it yields an array.
+//!
+//! # Quirks (AWS-recorded unless noted)
+//! - Format renders strings unquoted, `null` as `null`, numbers as Java does (`1.1`,
+//!   `101`, doubles like `100.0` keep their `.0`), objects/arrays Java-style
+//!   (`{Arg1=1, Arg2=[]}`); escaped braces `\{\}` in a literal template are literal text.
+//! - MathAdd rounds each argument half-up like Java `Math.round` (1.49 + 1.5 = 3,
+//!   -1.5 -> -1, -2.5 -> -2) and requires the rounded values to be 32-bit integers.
+//! - MathRandom rounds its bounds the same way; start inclusive, end exclusive; with a
+//!   seed the value is `start + new java.util.Random(seed).nextInt(end - start)` (our
+//!   choice, deterministic); without one it comes from the engine's [`Rng`].
+//! - StringSplit treats every character of the delimiter as a separator and drops empty
+//!   tokens; StringToJson of `""`/whitespace is `null`, `-0` is `0`; JsonToString is
+//!   compact; ArrayRange gives at most 1000 items and includes the end only when a step
+//!   lands on it; ArrayUnique keeps first occurrences; JsonMerge is shallow and its third
+//!   argument must be `false`; Hash/Base64 inputs are limited to 10,000 characters.
 
 use crate::path::{write_java_string, Path, Roots};
 use crate::rng::Rng;
@@ -430,18 +447,34 @@ impl<'t> Parser<'t> {
     }
 }
 
-/// `-0` and `-0.0` literals are `0` (as Jackson reads them back).
+/// Negative zero becomes `0`, at any depth: Jackson reads the JSON text `-0` as the
+/// integer 0, while serde_json keeps it as the float `-0.0` (`-0.0` itself is rare
+/// enough to be treated the same way).
 fn normalize_zero(v: Value) -> Value {
-    match &v {
-        Value::Number(n) if n.as_f64() == Some(0.0) && !(n.is_i64() || n.is_u64()) => {
-            if n.as_f64().is_some_and(|f| f.is_sign_negative()) {
-                Value::from(0)
-            } else {
-                v
-            }
-        }
-        _ => v,
+    fn is_neg_zero(n: &serde_json::Number) -> bool {
+        !(n.is_i64() || n.is_u64()) && n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative())
     }
+    fn contains_neg_zero(v: &Value, depth: usize) -> bool {
+        match v {
+            Value::Number(n) => is_neg_zero(n),
+            Value::Array(a) if depth < 256 => a.iter().any(|x| contains_neg_zero(x, depth + 1)),
+            Value::Object(o) if depth < 256 => o.values().any(|x| contains_neg_zero(x, depth + 1)),
+            _ => false,
+        }
+    }
+    fn fix(v: &mut Value, depth: usize) {
+        match v {
+            Value::Number(n) if is_neg_zero(n) => *v = Value::from(0),
+            Value::Array(a) if depth < 256 => a.iter_mut().for_each(|x| fix(x, depth + 1)),
+            Value::Object(o) if depth < 256 => o.values_mut().for_each(|x| fix(x, depth + 1)),
+            _ => {}
+        }
+    }
+    let mut v = v;
+    if contains_neg_zero(&v, 0) {
+        fix(&mut v, 0);
+    }
+    v
 }
 
 // ---------------------------------------------------------------------------------------

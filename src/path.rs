@@ -7,27 +7,33 @@
 //! - A path is parsed once (at compile time) and evaluated many times.
 //! - Evaluation never panics, on any document.
 //!
-//! Semantics follow Jayway JsonPath 2.x with its default configuration (no options), as
-//! the service does:
+//! Semantics follow Jayway JsonPath as the service runs it. The recorded corpus shows an
+//! older Jayway (2.1/2.2 era) rather than the current one: an indefinite path whose
+//! definite prefix is missing yields `[]` instead of failing, and bracket member names are
+//! not unescaped (`$['a\"b']` names the member `a\"b`). So:
 //! - A *definite* path (only single member names and single indexes; a leaf
 //!   `['a','b']` counts as definite and yields an object merging those members) returns
-//!   one node, or fails with Jayway's message: `No results for path: $['a']['b']` when
-//!   the leaf (or an out-of-range index anywhere) is missing, `Missing property in path
-//!   $['a']` when an intermediate member is missing, `Expected to find an object with
-//!   property ['b'] in path $['a'] but found 'java.lang.String'. ...` when a member is
-//!   read from a non-object, `The path $['a'] is null` / `Filter: [0] can only be applied
-//!   to arrays. Current context is: ...` for an index into null / a non-array. Rendered
-//!   paths always start with `$` (also for `$$` and `$var` paths, which the service
-//!   evaluates as `$...` against the context object / the variable's value).
-//! - An *indefinite* path returns an array of every match, in Jayway's order. Missing
-//!   members after an indefinite token are skipped silently; a definite prefix still
-//!   fails as above (`$.missing[*]` -> `Missing property in path $['missing']`).
-//! - Filters: `==, !=, <, <=, >, >=, =~ /regex/flags, in, nin, subsetof, anyof, noneof,
-//!   size, empty, contains`, `&&`, `||`, `!`, parentheses, existence `[?(@.x)]`,
-//!   `@`-relative and `$`-absolute operands, number/string/boolean/null/JSON literals.
-//!   Equality is Jayway's: `1 == '1'` is true (numbers compare with numeric strings).
-//! - Functions (last segment only): `length()`, `size()`, `min()`, `max()`, `avg()`,
-//!   `sum()`, `keys()`, `first()`, `last()`.
+//!   one node or fails with Jayway's message (AWS-recorded ones marked *):
+//!   * leaf member missing: `No results for path: $['a']['b']` *
+//!   * intermediate member missing: `Missing property in path $['a']` *
+//!   * member of a non-object: `Property ['b'] not found in path $['a']`
+//!   * index out of range: `Index out of bounds when evaluating path $['a'][5]`
+//!   * index into null: `The path $['a'] is null`
+//!   * index into a non-array: `Filter: [0] can only be applied to arrays. Current context is: <Java toString>`
+//!   * filter on a scalar: `Filter: [?] can not be applied to primitives. Current context is: <value>`
+//!
+//!   Rendered paths always start with `$`, also for `$$` and `$var` paths (which the
+//!   service evaluates as `$...` against the context object / the variable's value).
+//! - An *indefinite* path never fails: it returns an array of every match, in Jayway's
+//!   order (possibly empty; AWS-recorded: `$.items[*]`, `$.items[1:]` on `{}` give `[]`).
+//! - Negative indexes count from the end (`[-1]` is the last item).
+//! - Filters: `==, !=, ===, !==, <, <=, >, >=, =~ /regex/flags, in, nin, subsetof, anyof,
+//!   noneof, all, size, empty, contains`, `&&`, `||`, `!`, parentheses, existence
+//!   `[?(@.x)]` (true for explicit `null`), `@`-relative and `$`-absolute operands,
+//!   number/string/boolean/null/JSON literals. Equality is Jayway's: `1 == '1'` is true
+//!   (numbers compare with numeric strings); a missing operand makes `!=` true.
+//! - Functions (last segment only; applied to the whole result): `length()`, `size()`,
+//!   `min()`, `max()`, `avg()`, `sum()`, `keys()`, `first()`, `last()`.
 
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -314,13 +320,10 @@ struct Chain {
     definite: bool,
     /// Only single members and single indexes (a Reference Path).
     simple: bool,
-    /// Per segment: a bracket member written with double quotes (rendered `["a"]` in
-    /// Jayway's `path.toString()`).
-    dq: Vec<bool>,
 }
 
 impl Chain {
-    fn new((segs, dq): (Vec<Seg>, Vec<bool>)) -> Chain {
+    fn new(segs: Vec<Seg>) -> Chain {
         let (body, func) = match segs.last() {
             Some(Seg::Func(f)) => (segs.len() - 1, Some(*f)),
             _ => (segs.len(), None),
@@ -330,6 +333,11 @@ impl Chain {
         for (i, s) in segs.iter().enumerate() {
             upstream.push(all);
             all = all && s.definite(i + 1 == body);
+        }
+        if !all {
+            // As the service does: an indefinite path never fails, whatever is missing
+            // along it (its result is then an empty list).
+            upstream.iter_mut().for_each(|u| *u = false);
         }
         let simple = segs
             .iter()
@@ -341,7 +349,6 @@ impl Chain {
             func,
             definite: all,
             simple,
-            dq,
         }
     }
 
@@ -351,21 +358,6 @@ impl Chain {
         let mut out = String::from("$");
         for s in self.segs.iter().take(n) {
             s.render(&mut out, '\'');
-        }
-        out
-    }
-
-    /// Jayway's `path.toString()` of the first `n` segments: members keep the quote
-    /// they were written with (`$["a"]`).
-    fn render_path(&self, n: usize) -> String {
-        let mut out = String::from("$");
-        for (i, s) in self.segs.iter().take(n).enumerate() {
-            let q = if self.dq.get(i).copied().unwrap_or(false) {
-                '"'
-            } else {
-                '\''
-            };
-            s.render(&mut out, q);
         }
         out
     }
@@ -383,8 +375,6 @@ struct Cursor<'t> {
     s: &'t str,
     pos: usize,
     depth: usize,
-    /// The last bracket member was written with double quotes (`["a"]`).
-    last_dq: bool,
 }
 
 impl<'t> Cursor<'t> {
@@ -393,7 +383,6 @@ impl<'t> Cursor<'t> {
             s,
             pos: 0,
             depth: 0,
-            last_dq: false,
         }
     }
     fn rest(&self) -> &'t str {
@@ -488,14 +477,9 @@ fn parse_root(text: &str) -> Result<(Root, usize), String> {
     }
 }
 
-fn parse_segments(cur: &mut Cursor, ctx: Ctx) -> Result<(Vec<Seg>, Vec<bool>), String> {
+fn parse_segments(cur: &mut Cursor, ctx: Ctx) -> Result<Vec<Seg>, String> {
     let mut segs = Vec::new();
-    let mut dq = Vec::new();
     loop {
-        // Keep one delimiter flag per segment.
-        while dq.len() < segs.len() {
-            dq.push(std::mem::take(&mut cur.last_dq));
-        }
         if segs.len() > MAX_SEGMENTS {
             return Err(cur.err("Path has too many segments"));
         }
@@ -514,7 +498,6 @@ fn parse_segments(cur: &mut Cursor, ctx: Ctx) -> Result<(Vec<Seg>, Vec<bool>), S
                 cur.bump();
                 if cur.eat('.') {
                     segs.push(Seg::Scan);
-                    dq.push(false);
                     match cur.peek() {
                         Some('*') => {
                             cur.bump();
@@ -550,10 +533,7 @@ fn parse_segments(cur: &mut Cursor, ctx: Ctx) -> Result<(Vec<Seg>, Vec<bool>), S
     if matches!(segs.last(), Some(Seg::Scan)) {
         return Err(cur.err("Path must not end with a '.' or '..'"));
     }
-    while dq.len() < segs.len() {
-        dq.push(std::mem::take(&mut cur.last_dq));
-    }
-    Ok((segs, dq))
+    Ok(segs)
 }
 
 /// A name after `.`: up to the next `.` or `[` (or, in filters, an operator/space/`)`).
@@ -606,7 +586,10 @@ fn parse_dot_name(cur: &mut Cursor, ctx: Ctx) -> Result<Seg, String> {
     Ok(Seg::Prop(name))
 }
 
-fn parse_quoted(cur: &mut Cursor) -> Result<String, String> {
+/// A quoted name or string. With `raw`, a backslash only keeps the next character from
+/// closing the string and is itself kept (the service's Jayway does not unescape bracket
+/// member names: `$['a\"b']` names the member `a\"b`).
+fn parse_quoted(cur: &mut Cursor, raw: bool) -> Result<String, String> {
     let quote = match cur.bump() {
         Some(q @ ('\'' | '"')) => q,
         _ => return Err(cur.err("Expected a quoted name")),
@@ -616,7 +599,12 @@ fn parse_quoted(cur: &mut Cursor) -> Result<String, String> {
         match cur.bump() {
             None => return Err(cur.err("Property has not been closed - missing closing quote")),
             Some('\\') => match cur.bump() {
-                Some(c) => s.push(c),
+                Some(c) => {
+                    if raw {
+                        s.push('\\');
+                    }
+                    s.push(c)
+                }
                 None => return Err(cur.err("Property has not been closed - missing closing quote")),
             },
             Some(c) if c == quote => return Ok(s),
@@ -648,14 +636,13 @@ fn parse_bracket(cur: &mut Cursor) -> Result<Seg, String> {
     cur.bump(); // '['
     cur.skip_ws();
     let seg = match cur.peek() {
-        Some(q @ ('\'' | '"')) => {
-            cur.last_dq = q == '"';
-            let mut names = vec![parse_quoted(cur)?];
+        Some('\'' | '"') => {
+            let mut names = vec![parse_quoted(cur, true)?];
             loop {
                 cur.skip_ws();
                 if cur.eat(',') {
                     cur.skip_ws();
-                    names.push(parse_quoted(cur)?);
+                    names.push(parse_quoted(cur, true)?);
                 } else {
                     break;
                 }
@@ -901,7 +888,7 @@ fn parse_operand(cur: &mut Cursor) -> Result<Operand, String> {
             let segs = parse_segments(cur, Ctx::Filter)?;
             Ok(Operand::Root(Chain::new(segs)))
         }
-        Some('\'') | Some('"') => Ok(Operand::Lit(Value::String(parse_quoted(cur)?))),
+        Some('\'') | Some('"') => Ok(Operand::Lit(Value::String(parse_quoted(cur, false)?))),
         Some('/') => {
             cur.bump();
             let mut pat = String::new();
@@ -1271,7 +1258,7 @@ fn evaluate<'a>(
             None => {
                 return Err(PathMiss::new(format!(
                     "No results for path: {}",
-                    chain.render_path(body)
+                    chain.render_prefix(body)
                 )))
             }
         }
@@ -1296,7 +1283,10 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
                     Some(v) => cur = v,
                     None => {
                         return Err(if i + 1 == n {
-                            PathMiss::new(format!("No results for path: {}", chain.render_path(n)))
+                            PathMiss::new(format!(
+                                "No results for path: {}",
+                                chain.render_prefix(n)
+                            ))
                         } else {
                             PathMiss::new(format!(
                                 "Missing property in path {}",
@@ -1305,24 +1295,19 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
                         })
                     }
                 },
-                _ => return Err(not_an_object(chain, i, cur)),
+                _ => return Err(not_an_object(chain, i)),
             },
             Seg::Index(idx) => match cur {
                 Value::Array(a) => match effective_index(*idx, a.len()).and_then(|j| a.get(j)) {
                     Some(v) => cur = v,
-                    None => {
-                        return Err(PathMiss::new(format!(
-                            "No results for path: {}",
-                            chain.render_path(n)
-                        )))
-                    }
+                    None => return Err(index_out_of_bounds(chain, i, *idx)),
                 },
                 _ => return Err(not_an_array(chain, i, cur)),
             },
             _ => {
                 return Err(PathMiss::new(format!(
                     "No results for path: {}",
-                    chain.render_path(n)
+                    chain.render_prefix(n)
                 )))
             }
         }
@@ -1330,23 +1315,22 @@ fn find_simple<'a>(chain: &Chain, doc: &'a Value) -> Result<Cow<'a, Value>, Path
     Ok(Cow::Borrowed(cur))
 }
 
-fn not_an_object(chain: &Chain, i: usize, model: &Value) -> PathMiss {
+fn not_an_object(chain: &Chain, i: usize) -> PathMiss {
     let mut frag = String::new();
     if let Some(s) = chain.segs.get(i) {
-        s.render(
-            &mut frag,
-            if chain.dq.get(i).copied().unwrap_or(false) {
-                '"'
-            } else {
-                '\''
-            },
-        );
+        s.render(&mut frag, '\'');
     }
     PathMiss::new(format!(
-        "Expected to find an object with property {} in path {} but found '{}'. This is not a json object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JacksonJsonProvider'.",
+        "Property {} not found in path {}",
         frag,
-        chain.render_prefix(i),
-        java_class(model)
+        chain.render_prefix(i)
+    ))
+}
+
+fn index_out_of_bounds(chain: &Chain, i: usize, idx: i64) -> PathMiss {
+    PathMiss::new(format!(
+        "Index out of bounds when evaluating path {}[{idx}]",
+        chain.render_prefix(i)
     ))
 }
 
@@ -1356,14 +1340,7 @@ fn not_an_array(chain: &Chain, i: usize, model: &Value) -> PathMiss {
     }
     let mut frag = String::new();
     if let Some(s) = chain.segs.get(i) {
-        s.render(
-            &mut frag,
-            if chain.dq.get(i).copied().unwrap_or(false) {
-                '"'
-            } else {
-                '\''
-            },
-        );
+        s.render(&mut frag, '\'');
     }
     PathMiss::new(format!(
         "Filter: {} can only be applied to arrays. Current context is: {}",
@@ -1386,7 +1363,7 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
             Seg::Prop(name) => {
                 let Value::Object(m) = node else {
                     if upstream {
-                        return Err(not_an_object(chain, i, node));
+                        return Err(not_an_object(chain, i));
                     }
                     return Ok(());
                 };
@@ -1415,7 +1392,7 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
             Seg::Props(names) => {
                 let Value::Object(m) = node else {
                     if upstream {
-                        return Err(not_an_object(chain, i, node));
+                        return Err(not_an_object(chain, i));
                     }
                     return Ok(());
                 };
@@ -1555,6 +1532,9 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
     fn index(&mut self, arr: &'a [Value], idx: i64, i: usize, end: usize) -> Result<(), PathMiss> {
         match effective_index(idx, arr.len()).and_then(|j| arr.get(j)) {
             Some(v) => self.eval(i + 1, end, v),
+            None if self.chain.upstream.get(i).copied().unwrap_or(false) => {
+                Err(index_out_of_bounds(self.chain, i, idx))
+            }
             None => Ok(()),
         }
     }
@@ -2218,30 +2198,6 @@ impl Matcher<'_> {
 // Java-style rendering (shared with intrinsics)
 // ---------------------------------------------------------------------------------------
 
-/// The Java class Jayway's JacksonJsonProvider would report for a value.
-fn java_class(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "java.lang.Boolean",
-        Value::String(_) => "java.lang.String",
-        Value::Array(_) => "java.util.ArrayList",
-        Value::Object(_) => "java.util.LinkedHashMap",
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                if i32::try_from(i).is_ok() {
-                    "java.lang.Integer"
-                } else {
-                    "java.lang.Long"
-                }
-            } else if n.as_u64().is_some() {
-                "java.math.BigInteger"
-            } else {
-                "java.lang.Double"
-            }
-        }
-    }
-}
-
 /// Renders a value the way Java's `toString` renders the maps/lists/boxed values Jackson
 /// produces: strings unquoted, `null`, `{a=1, b=[1, 2]}`, doubles as `Double.toString`.
 /// Used by `States.Format` and in Jayway error messages.
@@ -2386,12 +2342,13 @@ mod tests {
         );
         assert_eq!(
             find("$.arr[5]", &doc).unwrap_err(),
-            "No results for path: $['arr'][5]"
+            "Index out of bounds when evaluating path $['arr'][5]"
         );
         assert_eq!(find("$.n[0]", &doc).unwrap_err(), "The path $['n'] is null");
-        assert!(find("$.s.x", &doc)
-            .unwrap_err()
-            .starts_with("Expected to find an object with property ['x'] in path $['s'] but found 'java.lang.String'"));
+        assert_eq!(
+            find("$.s.x", &doc).unwrap_err(),
+            "Property ['x'] not found in path $['s']"
+        );
     }
 
     #[test]

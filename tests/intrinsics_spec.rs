@@ -869,3 +869,15 @@ fn never_panics_on_odd_text() {
         }
     }
 }
+
+#[test]
+fn string_to_json_negative_zero_is_zero_at_any_depth() {
+    assert_eq!(
+        serde_json::to_string(&ok("States.StringToJson($)", json!("[-0, {\"a\": -0}]"))).unwrap(),
+        "[0,{\"a\":0}]"
+    );
+    assert_eq!(
+        serde_json::to_string(&ok("States.Array(-0)", json!({}))).unwrap(),
+        "[0]"
+    );
+}
