@@ -84,8 +84,7 @@ fn as_u64(v: &Value, ptr: &str) -> R<u64> {
 }
 
 fn as_f64(v: &Value, ptr: &str) -> R<f64> {
-    v.as_f64()
-        .map_or_else(|| err(ptr, "expected a number"), Ok)
+    v.as_f64().map_or_else(|| err(ptr, "expected a number"), Ok)
 }
 
 fn as_str<'a>(v: &'a Value, ptr: &str) -> R<&'a str> {
@@ -110,11 +109,13 @@ fn io_path(s: &Map<String, Value>, key: &str, ptr: &str) -> R<IoPath> {
         Some(Value::Null) => Ok(IoPath::Null),
         Some(v) => {
             let p = path(v, &format!("{ptr}/{key}"))?;
-            Ok(if p.is_root_only() && matches!(p.root(), crate::path::Root::Input) {
-                IoPath::Identity
-            } else {
-                IoPath::Path(p)
-            })
+            Ok(
+                if p.is_root_only() && matches!(p.root(), crate::path::Root::Input) {
+                    IoPath::Identity
+                } else {
+                    IoPath::Path(p)
+                },
+            )
         }
     }
 }
@@ -141,7 +142,10 @@ fn number_source(
     ptr: &str,
 ) -> R<Option<NumberSource>> {
     if let Some(v) = s.get(key) {
-        return Ok(Some(NumberSource::Fixed(as_f64(v, &format!("{ptr}/{key}"))?)));
+        return Ok(Some(NumberSource::Fixed(as_f64(
+            v,
+            &format!("{ptr}/{key}"),
+        )?)));
     }
     if let Some(v) = s.get(path_key) {
         return Ok(Some(NumberSource::Path(reference_path(
@@ -188,7 +192,12 @@ impl Builder {
         let start = match block.get("StartAt").and_then(Value::as_str) {
             Some(s) => match self.names[scope].get(s) {
                 Some(id) => *id,
-                None => return err(&format!("{ptr}/StartAt"), format!("Missing 'StartAt' target: {s}")),
+                None => {
+                    return err(
+                        &format!("{ptr}/StartAt"),
+                        format!("Missing 'StartAt' target: {s}"),
+                    )
+                }
             },
             None => return err(ptr, "These fields are required: [States, StartAt]"),
         };
@@ -353,7 +362,10 @@ impl Builder {
                 } else if let Some(v) = s.get("TimestampPath") {
                     WaitFor::TimestampPath(reference_path(v, &format!("{ptr}/TimestampPath"))?)
                 } else {
-                    return err(ptr, "a Wait state needs Seconds, Timestamp, SecondsPath or TimestampPath");
+                    return err(
+                        ptr,
+                        "a Wait state needs Seconds, Timestamp, SecondsPath or TimestampPath",
+                    );
                 };
                 Kind::Wait(w)
             }
@@ -361,13 +373,17 @@ impl Builder {
             "Fail" => {
                 let field = |lit: &str, p: &str| -> R<FailField> {
                     if let Some(v) = s.get(lit) {
-                        return Ok(FailField::Literal(as_str(v, &format!("{ptr}/{lit}"))?.into()));
+                        return Ok(FailField::Literal(
+                            as_str(v, &format!("{ptr}/{lit}"))?.into(),
+                        ));
                     }
                     if let Some(v) = s.get(p) {
                         let fptr = format!("{ptr}/{p}");
                         let text = as_str(v, &fptr)?;
                         return if text.starts_with('$') {
-                            Ok(FailField::Path(Path::parse(text).or_else(|e| err(&fptr, e))?))
+                            Ok(FailField::Path(
+                                Path::parse(text).or_else(|e| err(&fptr, e))?,
+                            ))
                         } else {
                             Ok(FailField::Intrinsic(
                                 Intrinsic::parse(text).or_else(|e| err(&fptr, e))?,
@@ -430,7 +446,12 @@ impl Builder {
                     distributed,
                 }
             }
-            other => return err(&format!("{ptr}/Type"), format!("unknown state type '{other}'")),
+            other => {
+                return err(
+                    &format!("{ptr}/Type"),
+                    format!("unknown state type '{other}'"),
+                )
+            }
         };
         // Map's deprecated `Parameters` plays the role of ItemSelector.
         let (parameters, kind) = match kind {
@@ -470,8 +491,37 @@ impl Builder {
             retry,
             catch,
             next,
+            context_reads_input: reads_execution_input(&Value::Object(s.clone())),
         })
     }
+}
+
+/// Conservatively detects whether any `$$` path in a state may read
+/// `$$.Execution.Input` (directly, or through `$$`, `$$.Execution` or brackets).
+pub fn reads_execution_input(state: &Value) -> bool {
+    let text = state.to_string();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("$$") {
+        let after = &rest[i + 2..];
+        let needs = if let Some(a) = after.strip_prefix(".Execution") {
+            !(a.starts_with(".Id")
+                || a.starts_with(".Name")
+                || a.starts_with(".StartTime")
+                || a.starts_with(".RoleArn")
+                || a.starts_with(".RedriveCount")
+                || a.starts_with(".RedriveTime"))
+        } else {
+            !(after.starts_with(".State")
+                || after.starts_with(".Map")
+                || after.starts_with(".Task")
+                || after.starts_with(".StateMachine"))
+        };
+        if needs {
+            return true;
+        }
+        rest = after;
+    }
+    false
 }
 
 /// Works out how a Task resource is reported in the history.

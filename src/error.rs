@@ -43,11 +43,9 @@ impl StateError {
         if !self.is_catchable() {
             return false;
         }
-        names.iter().any(|n| {
-            n == &self.error
-                || n == ALL
-                || (n == TASK_FAILED && self.error != TIMEOUT)
-        })
+        names
+            .iter()
+            .any(|n| n == &self.error || n == ALL || (n == TASK_FAILED && self.error != TIMEOUT))
     }
 }
 

@@ -193,7 +193,7 @@ struct Group {
     queue: VecDeque<usize>,
     items: Vec<Value>,
     /// Map: the effective input (ItemSelector's `$`).
-    map_input: Value,
+    map_input: Payload,
     running: Vec<FiberId>,
     concurrency: usize,
     failures: usize,
@@ -284,7 +284,7 @@ impl Roots for Env<'_> {
             let mut ctx = json!({
                 "Execution": {
                     "Id": e.arn,
-                    "Input": *e.input,
+                    "Input": if st.context_reads_input { (*e.input).clone() } else { Value::Null },
                     "StartTime": timestamp::format_context(e.opts.start_time),
                     "Name": e.name,
                     "RoleArn": e.role_arn,
@@ -441,7 +441,10 @@ impl Execution {
     }
 
     /// Compiles a definition (without validation diagnostics) and starts it.
-    pub fn start_definition(definition: &Value, opts: ExecutionOptions) -> Result<Execution, Error> {
+    pub fn start_definition(
+        definition: &Value,
+        opts: ExecutionOptions,
+    ) -> Result<Execution, Error> {
         let sm = compile(definition).map_err(|e| {
             Error::InvalidDefinition(vec![crate::validate::Diagnostic {
                 code: "SCHEMA_VALIDATION_FAILED".into(),
@@ -564,7 +567,8 @@ impl Execution {
             TaskResponse::Delayed { after_ms, response } => {
                 self.task_answers.insert(id, *response);
                 self.add_timer(
-                    self.now.saturating_add(after_ms.min(i64::MAX as u64) as i64),
+                    self.now
+                        .saturating_add(after_ms.min(i64::MAX as u64) as i64),
                     TimerKind::TaskAnswer { task: id },
                 );
             }
@@ -651,10 +655,11 @@ impl Execution {
     // ----------------------------------------------------------------- internals
 
     fn token_task(&self, token: &str) -> Result<TaskId, Error> {
-        self.tokens
-            .get(token)
-            .copied()
-            .ok_or_else(|| Error::NotFound("Invalid Token: the task token does not exist or has already been answered".into()))
+        self.tokens.get(token).copied().ok_or_else(|| {
+            Error::NotFound(
+                "Invalid Token: the task token does not exist or has already been answered".into(),
+            )
+        })
     }
 
     fn task_label(&self, id: TaskId) -> (String, String) {
@@ -726,9 +731,8 @@ impl Execution {
                 | EventType::ExecutionTimedOut
         );
         if max > 0 && self.history.len() + 1 >= max && !terminal {
-            let cause = format!(
-                "The execution reached the maximum number of history events ({max})."
-            );
+            let cause =
+                format!("The execution reached the maximum number of history events ({max}).");
             let prev = self.history.last().map_or(0, |e| e.id);
             self.finish(
                 Status::Failed,
@@ -871,6 +875,38 @@ impl Execution {
         }
     }
 
+    /// InputPath/OutputPath without copying when the path selects a node in place.
+    fn io_path_ref<'a>(
+        &self,
+        fid: FiberId,
+        p: &IoPath,
+        v: &'a Value,
+    ) -> Result<std::borrow::Cow<'a, Value>, StateError> {
+        use std::borrow::Cow;
+        match p {
+            IoPath::Identity => Ok(Cow::Borrowed(v)),
+            IoPath::Null => Ok(Cow::Owned(json!({}))),
+            IoPath::Path(path) => {
+                let env = self.env(fid, v);
+                match path.find_in(v) {
+                    Ok(r) => Ok(r),
+                    Err(miss) => {
+                        // `$$`/`$var` paths need the full roots.
+                        if !matches!(path.root(), crate::path::Root::Input) {
+                            if let Ok(r) = path.find(&env) {
+                                return Ok(Cow::Owned(r.into_owned()));
+                            }
+                        }
+                        Err(self.runtime(
+                            fid,
+                            format!("Invalid path '{}' : {}", path.as_str(), miss.detail),
+                        ))
+                    }
+                }
+            }
+        }
+    }
+
     fn apply_io_path(&self, fid: FiberId, p: &IoPath, v: Value) -> Result<Value, StateError> {
         match p {
             IoPath::Identity => Ok(v),
@@ -943,7 +979,7 @@ impl Execution {
             (Kind::Wait(_), Wake::Timer) => {
                 let out = self.fiber(fid).effective.take().unwrap_or(Value::Null);
                 let next = st.next;
-                self.exit_state(fid, out, None, next);
+                self.exit_state(fid, Arc::new(out), None, next);
             }
             (Kind::Parallel { .. } | Kind::Map { .. }, Wake::Timer) => self.start_group(fid),
             (Kind::Parallel { .. } | Kind::Map { .. }, Wake::GroupDone(r)) => match r {
@@ -974,7 +1010,8 @@ impl Execution {
         let limit = self.opts.limits.max_transitions;
         self.transitions += 1;
         if limit > 0 && self.transitions > limit {
-            let cause = format!("The execution reached the maximum number of state transitions ({limit}).");
+            let cause =
+                format!("The execution reached the maximum number of state transitions ({limit}).");
             let prev = self.fiber(fid).prev;
             self.fail_execution(prev, StateError::runtime(cause));
             return;
@@ -1026,36 +1063,47 @@ impl Execution {
     }
 
     /// Runs a state after its Entered event. Errors go through Retry/Catch.
-    fn state_body(&mut self, fid: FiberId, st: &State, input: &Value) -> Result<(), StateError> {
-        let after_input = match &st.kind {
-            Kind::Fail { .. } => input.clone(),
-            _ => self.apply_io_path(fid, &st.input_path, input.clone())?,
-        };
+    fn state_body(&mut self, fid: FiberId, st: &State, input: &Payload) -> Result<(), StateError> {
+        if let Kind::Fail { error, cause } = &st.kind {
+            let e = self.fail_field(fid, error, "ErrorPath", input)?;
+            let c = self.fail_field(fid, cause, "CausePath", input)?;
+            let prev = self.fiber(fid).prev;
+            self.fiber_failed(
+                fid,
+                StateError {
+                    error: e.unwrap_or_default(),
+                    cause: c,
+                },
+                prev,
+                true,
+            );
+            return Ok(());
+        }
+        let after_input = self.io_path_ref(fid, &st.input_path, input)?;
+        // Choice and Succeed pass their input through: share it when no path applies.
+        let passthrough =
+            |this: &Self, after: std::borrow::Cow<'_, Value>| -> Result<Payload, StateError> {
+                match (&st.input_path, &st.output_path, after) {
+                    (IoPath::Identity, IoPath::Identity, _) => Ok(input.clone()),
+                    (_, op, after) => Ok(Arc::new(this.io_path_ref(fid, op, &after)?.into_owned())),
+                }
+            };
         match &st.kind {
             Kind::Pass { result } => {
-                let effective = match &st.parameters {
-                    Some(t) => self.eval_template(fid, t, &after_input, None, None)?,
-                    None => after_input,
-                };
-                let result = match result {
-                    Some(r) => r.clone(),
-                    None => effective,
+                let result = match (result, &st.parameters) {
+                    (Some(r), _) => r.clone(),
+                    (None, Some(t)) => self.eval_template(fid, t, &after_input, None, None)?,
+                    (None, None) => after_input.into_owned(),
                 };
                 self.after_result(fid, result);
                 Ok(())
             }
             Kind::Succeed => {
-                let out = self.apply_io_path(fid, &st.output_path, after_input)?;
+                let out = passthrough(self, after_input)?;
                 self.exit_state(fid, out, None, None);
                 Ok(())
             }
-            Kind::Fail { error, cause } => {
-                let e = self.fail_field(fid, error, "ErrorPath", input)?;
-                let c = self.fail_field(fid, cause, "CausePath", input)?;
-                let prev = self.fiber(fid).prev;
-                self.fiber_failed(fid, StateError { error: e.unwrap_or_default(), cause: c }, prev, true);
-                Ok(())
-            }
+            Kind::Fail { .. } => Ok(()),
             Kind::Choice { branches, default } => {
                 let mut chosen = None;
                 for b in branches {
@@ -1086,14 +1134,16 @@ impl Execution {
                     },
                 };
                 let vars = self.eval_assign(fid, assign, &after_input)?;
-                let out = self.apply_io_path(fid, &st.output_path, after_input)?;
+                let out = passthrough(self, after_input)?;
                 self.exit_state(fid, out, vars, Some(next));
                 Ok(())
             }
             Kind::Wait(w) => {
                 let until = self.wait_until(fid, w, &after_input)?;
                 let vars = self.eval_assign(fid, st.assign.as_ref(), &after_input)?;
-                let out = self.apply_io_path(fid, &st.output_path, after_input)?;
+                let out = self
+                    .io_path_ref(fid, &st.output_path, &after_input)?
+                    .into_owned();
                 let generation = {
                     let f = self.fiber(fid);
                     // Assignments happen at exit.
@@ -1103,30 +1153,33 @@ impl Execution {
                     f.generation += 1;
                     f.generation
                 };
-                self.add_timer(until.max(self.now), TimerKind::Wake { fiber: fid, generation });
+                self.add_timer(
+                    until.max(self.now),
+                    TimerKind::Wake {
+                        fiber: fid,
+                        generation,
+                    },
+                );
                 Ok(())
             }
             Kind::Task { .. } => {
-                let effective = match &st.parameters {
-                    Some(t) => self.eval_template(fid, t, &after_input, None, None)?,
-                    None => after_input,
-                };
-                self.check_size(fid, &effective, &st.name)?;
-                self.fiber(fid).effective = Some(effective);
+                // Parameters are evaluated per attempt in `run_task` (they may read
+                // `$$.Task.Token` and `$$.State.RetryCount`).
+                self.fiber(fid).effective = Some(after_input.into_owned());
                 self.run_task(fid);
                 Ok(())
             }
             Kind::Parallel { .. } => {
                 let effective = match &st.parameters {
                     Some(t) => self.eval_template(fid, t, &after_input, None, None)?,
-                    None => after_input,
+                    None => after_input.into_owned(),
                 };
                 self.fiber(fid).effective = Some(effective);
                 self.start_group(fid);
                 Ok(())
             }
             Kind::Map { .. } => {
-                self.fiber(fid).effective = Some(after_input);
+                self.fiber(fid).effective = Some(after_input.into_owned());
                 self.start_group(fid);
                 Ok(())
             }
@@ -1252,7 +1305,10 @@ impl Execution {
             NumberSource::Path(p) => {
                 let env = self.env(fid, input);
                 let v = p.find(&env).map_err(|miss| {
-                    self.runtime(fid, format!("Invalid path '{}' : {}", p.as_str(), miss.detail))
+                    self.runtime(
+                        fid,
+                        format!("Invalid path '{}' : {}", p.as_str(), miss.detail),
+                    )
                 })?;
                 let n = if float {
                     v.as_f64()
@@ -1293,46 +1349,42 @@ impl Execution {
         else {
             return;
         };
-        let effective = self.fiber(fid).effective.clone().unwrap_or(Value::Null);
-        let raw_input = self.fiber(fid).input.clone();
+        let after_input = self.fiber(fid).effective.clone().unwrap_or(Value::Null);
         let timeout_s = match timeout {
-            Some(t) => match self.number(fid, t, "TimeoutSeconds", &raw_input, false) {
+            Some(t) => match self.number(fid, t, "TimeoutSeconds", &after_input, false) {
                 Ok(n) => Some(n.max(0.0) as u64),
                 Err(e) => return self.handle_error(fid, e),
             },
             None => None,
         };
         let heartbeat_s = match heartbeat {
-            Some(t) => match self.number(fid, t, "HeartbeatSeconds", &raw_input, false) {
+            Some(t) => match self.number(fid, t, "HeartbeatSeconds", &after_input, false) {
                 Ok(n) => Some(n.max(0.0) as u64),
                 Err(e) => return self.handle_error(fid, e),
             },
             None => None,
         };
+        let token = if *pattern == IntegrationPattern::WaitForTaskToken {
+            let a = self.rng.uuid_v4().replace('-', "");
+            let b = self.rng.uuid_v4().replace('-', "");
+            Some(format!("{a}{b}"))
+        } else {
+            None
+        };
+        let effective = match &st.parameters {
+            Some(t) => match self.eval_template(fid, t, &after_input, None, token.as_deref()) {
+                Ok(v) => v,
+                Err(e) => return self.handle_error(fid, e),
+            },
+            None => after_input,
+        };
+        if let Err(e) = self.check_size(fid, &effective, &st.name) {
+            return self.handle_error(fid, e);
+        }
         let invocation = self.invocations[state];
         self.invocations[state] += 1;
         let id = self.next_task;
         self.next_task += 1;
-        let token = if *pattern == IntegrationPattern::WaitForTaskToken {
-            let t = format!("{}{}", self.rng.uuid_v4().replace('-', ""), self.rng.uuid_v4().replace('-', ""));
-            Some(t)
-        } else {
-            None
-        };
-        // A `.waitForTaskToken` task sees its token at `$$.Task.Token`: re-evaluate
-        // the Parameters with it.
-        let effective = if let (Some(tok), Some(t)) = (&token, &st.parameters) {
-            let after_input = match self.apply_io_path(fid, &st.input_path, (*raw_input).clone()) {
-                Ok(v) => v,
-                Err(e) => return self.handle_error(fid, e),
-            };
-            match self.eval_template(fid, t, &after_input, None, Some(tok)) {
-                Ok(v) => v,
-                Err(e) => return self.handle_error(fid, e),
-            }
-        } else {
-            effective
-        };
         let prev = self.fiber(fid).prev;
         let payload: Payload = Arc::new(effective.clone());
         let scheduled = match resource_kind {
@@ -1408,7 +1460,10 @@ impl Execution {
             self.tokens.insert(t.clone(), id);
         }
         if let Some(t) = timeout_s {
-            self.add_timer(self.now + t as i64 * 1000, TimerKind::TaskTimeout { task: id });
+            self.add_timer(
+                self.now + t as i64 * 1000,
+                TimerKind::TaskTimeout { task: id },
+            );
         }
         if let Some(h) = heartbeat_s {
             let deadline = self.now + h as i64 * 1000;
@@ -1571,7 +1626,7 @@ impl Execution {
         let sm = self.sm.clone();
         let st = sm.state(self.fiber(fid).state);
         match self.process_result(fid, st, result) {
-            Ok((out, vars)) => self.exit_state(fid, out, vars, st.next),
+            Ok((out, vars)) => self.exit_state(fid, Arc::new(out), vars, st.next),
             Err(e) => self.handle_error(fid, e),
         }
     }
@@ -1614,7 +1669,7 @@ impl Execution {
     fn exit_state(
         &mut self,
         fid: FiberId,
-        output: Value,
+        output: Payload,
         vars: Option<Map<String, Value>>,
         next: Option<StateId>,
     ) {
@@ -1648,7 +1703,6 @@ impl Execution {
             Kind::Map { .. } => Some(EventType::MapStateExited),
             Kind::Fail { .. } => None,
         };
-        let output: Payload = Arc::new(output);
         let prev = self.fiber(fid).prev;
         let id = match ty {
             Some(ty) => self.emit(
@@ -1711,7 +1765,13 @@ impl Execution {
                         f.generation += 1;
                         f.generation
                     };
-                    self.add_timer(self.now + delay_ms, TimerKind::Wake { fiber: fid, generation });
+                    self.add_timer(
+                        self.now + delay_ms,
+                        TimerKind::Wake {
+                            fiber: fid,
+                            generation,
+                        },
+                    );
                     return;
                 }
             }
@@ -1728,7 +1788,7 @@ impl Execution {
                 match self.apply_result_path(fid, &c.result_path, &raw, err_out) {
                     Ok(out) => {
                         let next = c.next;
-                        self.exit_state(fid, out, vars, Some(next));
+                        self.exit_state(fid, Arc::new(out), vars, Some(next));
                     }
                     Err(e2) => {
                         let prev = self.fiber(fid).prev;
@@ -1749,7 +1809,11 @@ impl Execution {
         }
         let f = self.fibers.get(fid)?.as_ref()?;
         let st = self.sm.state(f.state);
-        let (i, r) = st.retry.iter().enumerate().find(|(_, r)| e.matches(&r.errors))?;
+        let (i, r) = st
+            .retry
+            .iter()
+            .enumerate()
+            .find(|(_, r)| e.matches(&r.errors))?;
         let attempts = f.retry_counts.get(i).copied().unwrap_or(0);
         (attempts < r.max_attempts).then_some(i)
     }
@@ -1816,7 +1880,9 @@ impl Execution {
     /// Aborts a fiber and everything under it, recording `*StateAborted` events for
     /// states that were in progress.
     fn abort_fiber(&mut self, fid: FiberId) {
-        let Some(Some(f)) = self.fibers.get(fid) else { return };
+        let Some(Some(f)) = self.fibers.get(fid) else {
+            return;
+        };
         let state = f.state;
         let prev = f.prev;
         let aborted = match &f.phase {
@@ -1826,15 +1892,25 @@ impl Execution {
         };
         if let Some(group) = aborted {
             if let Some(g) = group {
-                let running = self.groups[g].as_ref().map(|g| g.running.clone()).unwrap_or_default();
+                let running = self.groups[g]
+                    .as_ref()
+                    .map(|g| g.running.clone())
+                    .unwrap_or_default();
                 let is_map = self.groups[g].as_ref().is_some_and(|g| g.is_map);
                 for child in running {
-                    let index = self.fibers[child].as_ref().and_then(|c| c.parent).map(|p| p.1);
+                    let index = self.fibers[child]
+                        .as_ref()
+                        .and_then(|c| c.parent)
+                        .map(|p| p.1);
                     self.abort_fiber(child);
                     if is_map {
                         if let Some(index) = index {
                             let name = self.sm.state(state).name.clone();
-                            self.emit(prev, EventType::MapIterationAborted, Details::MapIteration { name, index });
+                            self.emit(
+                                prev,
+                                EventType::MapIterationAborted,
+                                Details::MapIteration { name, index },
+                            );
                         }
                     }
                 }
@@ -1899,7 +1975,7 @@ impl Execution {
                     remaining: branches.len(),
                     queue: VecDeque::new(),
                     items: Vec::new(),
-                    map_input: Value::Null,
+                    map_input: Arc::new(Value::Null),
                     running: Vec::new(),
                     concurrency: 0,
                     failures: 0,
@@ -1918,7 +1994,13 @@ impl Execution {
                 let input: Payload = Arc::new(effective);
                 for (i, scope) in branches.iter().enumerate() {
                     let start = sm.scopes[*scope].start;
-                    let child = self.new_fiber(start, input.clone(), started, Some((gid, i)), VarScope::child(&vars));
+                    let child = self.new_fiber(
+                        start,
+                        input.clone(),
+                        started,
+                        Some((gid, i)),
+                        VarScope::child(&vars),
+                    );
                     if let Some(g) = self.groups[gid].as_mut() {
                         g.running.push(child);
                     }
@@ -1935,63 +2017,91 @@ impl Execution {
                 tolerated_failure_percentage,
                 ..
             } => {
-                let setup = (|| -> Result<(Vec<Value>, usize, Option<u64>, Option<f64>), StateError> {
-                    let items = match items_path {
-                        None => effective.clone(),
-                        Some(p) => {
-                            let env = self.env(fid, &effective);
-                            p.find(&env)
-                                .map_err(|miss| {
-                                    self.runtime(fid, format!("Invalid path '{}' : {}", p.as_str(), miss.detail))
-                                })?
-                                .into_owned()
-                        }
-                    };
-                    let items = match items {
-                        Value::Array(a) => a,
-                        other => {
-                            return Err(self.runtime(
-                                fid,
-                                format!(
-                                    "Map state input must be an array but was: {}",
-                                    match other {
-                                        Value::Object(_) => "object",
-                                        Value::String(_) => "string",
-                                        Value::Number(_) => "number",
-                                        Value::Bool(_) => "boolean",
-                                        Value::Null => "null",
-                                        Value::Array(_) => "array",
-                                    }
-                                ),
-                            ))
-                        }
-                    };
-                    let mc = match max_concurrency {
-                        Some(src) => self.number(fid, src, "MaxConcurrency", &effective, false)?,
-                        None => 0.0,
-                    };
-                    let tc = match tolerated_failure_count {
-                        Some(src) => {
-                            let n = self.number(fid, src, "ToleratedFailureCount", &effective, false)?;
-                            if n < 0.0 {
-                                return Err(self.runtime(fid, "ToleratedFailureCount cannot be negative."));
+                let setup =
+                    (|| -> Result<(Vec<Value>, usize, Option<u64>, Option<f64>), StateError> {
+                        let items = match items_path {
+                            None => effective.clone(),
+                            Some(p) => {
+                                let env = self.env(fid, &effective);
+                                p.find(&env)
+                                    .map_err(|miss| {
+                                        self.runtime(
+                                            fid,
+                                            format!(
+                                                "Invalid path '{}' : {}",
+                                                p.as_str(),
+                                                miss.detail
+                                            ),
+                                        )
+                                    })?
+                                    .into_owned()
                             }
-                            Some(n as u64)
-                        }
-                        None => None,
-                    };
-                    let tp = match tolerated_failure_percentage {
-                        Some(src) => {
-                            let n = self.number(fid, src, "ToleratedFailurePercentage", &effective, true)?;
-                            if !(0.0..=100.0).contains(&n) {
-                                return Err(self.runtime(fid, "ToleratedFailurePercentage must be between 0 and 100."));
+                        };
+                        let items = match items {
+                            Value::Array(a) => a,
+                            other => {
+                                return Err(self.runtime(
+                                    fid,
+                                    format!(
+                                        "Map state input must be an array but was: {}",
+                                        match other {
+                                            Value::Object(_) => "object",
+                                            Value::String(_) => "string",
+                                            Value::Number(_) => "number",
+                                            Value::Bool(_) => "boolean",
+                                            Value::Null => "null",
+                                            Value::Array(_) => "array",
+                                        }
+                                    ),
+                                ))
                             }
-                            Some(n)
-                        }
-                        None => None,
-                    };
-                    Ok((items, mc.max(0.0) as usize, tc, tp))
-                })();
+                        };
+                        let mc = match max_concurrency {
+                            Some(src) => {
+                                self.number(fid, src, "MaxConcurrency", &effective, false)?
+                            }
+                            None => 0.0,
+                        };
+                        let tc = match tolerated_failure_count {
+                            Some(src) => {
+                                let n = self.number(
+                                    fid,
+                                    src,
+                                    "ToleratedFailureCount",
+                                    &effective,
+                                    false,
+                                )?;
+                                if n < 0.0 {
+                                    return Err(self.runtime(
+                                        fid,
+                                        "ToleratedFailureCount cannot be negative.",
+                                    ));
+                                }
+                                Some(n as u64)
+                            }
+                            None => None,
+                        };
+                        let tp = match tolerated_failure_percentage {
+                            Some(src) => {
+                                let n = self.number(
+                                    fid,
+                                    src,
+                                    "ToleratedFailurePercentage",
+                                    &effective,
+                                    true,
+                                )?;
+                                if !(0.0..=100.0).contains(&n) {
+                                    return Err(self.runtime(
+                                        fid,
+                                        "ToleratedFailurePercentage must be between 0 and 100.",
+                                    ));
+                                }
+                                Some(n)
+                            }
+                            None => None,
+                        };
+                        Ok((items, mc.max(0.0) as usize, tc, tp))
+                    })();
                 let (items, mc, tc, tp) = match setup {
                     Ok(s) => s,
                     Err(e) => return self.handle_error(fid, e),
@@ -1999,7 +2109,9 @@ impl Execution {
                 let started = self.emit(
                     prev,
                     EventType::MapStateStarted,
-                    Details::MapStateStarted { length: items.len() },
+                    Details::MapStateStarted {
+                        length: items.len(),
+                    },
                 );
                 if self.is_finished() {
                     return;
@@ -2016,7 +2128,7 @@ impl Execution {
                     remaining: n,
                     queue: (0..n).collect(),
                     items,
-                    map_input: effective,
+                    map_input: Arc::new(effective),
                     running: Vec::new(),
                     concurrency,
                     failures: 0,
@@ -2045,11 +2157,15 @@ impl Execution {
     /// Starts Map iterations up to the concurrency limit.
     fn fill_map(&mut self, gid: GroupId) {
         loop {
-            let Some(g) = self.groups[gid].as_mut() else { return };
+            let Some(g) = self.groups[gid].as_mut() else {
+                return;
+            };
             if g.finished || g.running.len() >= g.concurrency {
                 return;
             }
-            let Some(index) = g.queue.pop_front() else { return };
+            let Some(index) = g.queue.pop_front() else {
+                return;
+            };
             let (parent, state, cursor) = (g.parent, g.state, g.cursor);
             let item = g.items.get(index).cloned().unwrap_or(Value::Null);
             let map_input = g.map_input.clone();
@@ -2064,13 +2180,15 @@ impl Execution {
                 return;
             };
             let input = match item_selector {
-                Some(t) => match self.eval_template(parent, t, &map_input, Some((index, &item)), None) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        self.abort_group_children(gid);
-                        return self.group_done(gid, Err(e));
+                Some(t) => {
+                    match self.eval_template(parent, t, &map_input, Some((index, &item)), None) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            self.abort_group_children(gid);
+                            return self.group_done(gid, Err(e));
+                        }
                     }
-                },
+                }
                 None => item,
             };
             let started = self.emit(
@@ -2086,7 +2204,13 @@ impl Execution {
             }
             let vars = self.fiber(parent).vars.clone();
             let start = sm.scopes[*processor].start;
-            let child = self.new_fiber(start, Arc::new(input), started, Some((gid, index)), VarScope::child(&vars));
+            let child = self.new_fiber(
+                start,
+                Arc::new(input),
+                started,
+                Some((gid, index)),
+                VarScope::child(&vars),
+            );
             if let Some(g) = self.groups[gid].as_mut() {
                 g.running.push(child);
             }
@@ -2094,8 +2218,17 @@ impl Execution {
         }
     }
 
-    fn child_succeeded(&mut self, gid: GroupId, index: usize, fid: FiberId, output: Value, last: u64) {
-        let Some(g) = self.groups[gid].as_mut() else { return };
+    fn child_succeeded(
+        &mut self,
+        gid: GroupId,
+        index: usize,
+        fid: FiberId,
+        output: Value,
+        last: u64,
+    ) {
+        let Some(g) = self.groups[gid].as_mut() else {
+            return;
+        };
         if g.finished {
             return;
         }
@@ -2107,7 +2240,11 @@ impl Execution {
         let (is_map, state) = (g.is_map, g.state);
         if is_map {
             let name = self.sm.state(state).name.clone();
-            let ev = self.emit(last, EventType::MapIterationSucceeded, Details::MapIteration { name, index });
+            let ev = self.emit(
+                last,
+                EventType::MapIterationSucceeded,
+                Details::MapIteration { name, index },
+            );
             if let Some(g) = self.groups[gid].as_mut() {
                 g.cursor = last;
                 g.last_success_event = ev;
@@ -2120,7 +2257,9 @@ impl Execution {
     }
 
     fn child_failed(&mut self, gid: GroupId, index: usize, fid: FiberId, e: StateError, last: u64) {
-        let Some(g) = self.groups[gid].as_mut() else { return };
+        let Some(g) = self.groups[gid].as_mut() else {
+            return;
+        };
         if g.finished {
             return;
         }
@@ -2130,9 +2269,15 @@ impl Execution {
         let (is_map, state) = (g.is_map, g.state);
         if is_map {
             let name = self.sm.state(state).name.clone();
-            self.emit(last, EventType::MapIterationFailed, Details::MapIteration { name, index });
+            self.emit(
+                last,
+                EventType::MapIterationFailed,
+                Details::MapIteration { name, index },
+            );
         }
-        let Some(g) = self.groups[gid].as_mut() else { return };
+        let Some(g) = self.groups[gid].as_mut() else {
+            return;
+        };
         g.cursor = last;
         let tolerated = is_map
             && e.is_catchable()
@@ -2153,7 +2298,10 @@ impl Execution {
             self.after_child(gid);
             return;
         }
-        let e = if is_map && (g.tolerated_count.is_some() || g.tolerated_percentage.is_some()) && e.is_catchable() {
+        let e = if is_map
+            && (g.tolerated_count.is_some() || g.tolerated_percentage.is_some())
+            && e.is_catchable()
+        {
             StateError::new(
                 "States.ExceedToleratedFailureThreshold",
                 "The specified tolerated failure threshold was exceeded",
@@ -2181,23 +2329,39 @@ impl Execution {
             None => return,
         };
         for child in running {
-            let info = self.fibers[child].as_ref().map(|c| (c.parent.map(|p| p.1), c.prev));
+            let info = self.fibers[child]
+                .as_ref()
+                .map(|c| (c.parent.map(|p| p.1), c.prev));
             self.abort_fiber(child);
             if is_map {
                 if let Some((Some(index), prev)) = info {
                     let name = self.sm.state(state).name.clone();
-                    self.emit(prev, EventType::MapIterationAborted, Details::MapIteration { name, index });
+                    self.emit(
+                        prev,
+                        EventType::MapIterationAborted,
+                        Details::MapIteration { name, index },
+                    );
                 }
             }
         }
     }
 
     fn after_child(&mut self, gid: GroupId) {
-        let Some(g) = self.groups[gid].as_ref() else { return };
+        let Some(g) = self.groups[gid].as_ref() else {
+            return;
+        };
         if g.remaining == 0 {
-            let results = g.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect();
+            let results = g
+                .results
+                .iter()
+                .map(|r| r.clone().unwrap_or(Value::Null))
+                .collect();
             let parent = g.parent;
-            let prev = if g.is_map { g.last_success_event } else { g.cursor };
+            let prev = if g.is_map {
+                g.last_success_event
+            } else {
+                g.cursor
+            };
             if let Some(Some(f)) = self.fibers.get_mut(parent) {
                 f.prev = prev;
             }
@@ -2208,7 +2372,9 @@ impl Execution {
     }
 
     fn group_done(&mut self, gid: GroupId, r: Result<Vec<Value>, StateError>) {
-        let Some(g) = self.groups[gid].take() else { return };
+        let Some(g) = self.groups[gid].take() else {
+            return;
+        };
         let parent = g.parent;
         if !self.live(parent) {
             return;

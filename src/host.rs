@@ -30,13 +30,19 @@ pub enum TaskResponse {
     /// the function's return value).
     Success(Value),
     /// The task failed with this error name and cause.
-    Failure { error: String, cause: Option<String> },
+    Failure {
+        error: String,
+        cause: Option<String>,
+    },
     /// The answer comes later: through `Execution::complete_task(id, …)` (an async
     /// handler) or, for `.waitForTaskToken`, `Execution::send_task_success/failure`.
     Pending,
     /// The answer arrives after this many milliseconds of (virtual or real) time, so
     /// a slow task can hit its `TimeoutSeconds`.
-    Delayed { after_ms: u64, response: Box<TaskResponse> },
+    Delayed {
+        after_ms: u64,
+        response: Box<TaskResponse>,
+    },
     /// Nothing can answer this task: the execution fails with a clear error that names
     /// the state and the resource.
     Unhandled,

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod compile;
 pub mod conformance;
 pub mod error;
+pub mod examples;
 pub mod execution;
 pub mod history;
 pub mod host;
@@ -74,3 +75,8 @@ pub fn run(
     ex.run(host);
     Ok(ex)
 }
+
+/// The README's Rust examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -92,6 +92,9 @@ pub struct State {
     pub catch: Vec<Catcher>,
     /// `Next`; `None` means `End` (or a terminal type).
     pub next: Option<StateId>,
+    /// Whether a `$$` path of this state may read `$$.Execution.Input` (building the
+    /// context object without it saves copying a large input).
+    pub context_reads_input: bool,
 }
 
 #[derive(Debug, Clone)]

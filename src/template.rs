@@ -15,8 +15,14 @@ pub enum Template {
     Object(Vec<(String, Template)>),
     Array(Vec<Template>),
     /// A `.$` value that is a path; `field` is the key as written (`value.$`).
-    Path { path: Path, field: String },
-    Intrinsic { call: Intrinsic, field: String },
+    Path {
+        path: Path,
+        field: String,
+    },
+    Intrinsic {
+        call: Intrinsic,
+        field: String,
+    },
 }
 
 impl Template {
