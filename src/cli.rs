@@ -22,6 +22,7 @@ Usage:
   statelab run DEFINITION [options]        run a state machine, print its outcome
   statelab validate DEFINITION... [--json] check definitions, print diagnostics
   statelab conformance DIR... [options]    run recorded conformance cases
+  statelab example [NAME] [options]        run a built-in example with its mocks
 
 DEFINITION is a file path, or - for standard input.
 Run `statelab COMMAND --help` for the options of a command.
@@ -54,6 +55,23 @@ random; with either, runs are reproducible byte for byte (the start time default
 
 Exit status: 0 when the execution SUCCEEDED, 1 otherwise, 2 for bad arguments,
 unreadable files, bad input JSON or an invalid definition.
+";
+
+const EXAMPLE_HELP: &str = "\
+Usage: statelab example [NAME] [options]
+
+Runs a built-in example (default: the first, `delivery`) with the mock file it comes
+with, and prints the outcome like `statelab run`.
+
+Options:
+  --test-case NAME         the example's mock test case (default: its first)
+  --history                include the execution history
+  --seed N                 seed for UUIDs, States.MathRandom and retry jitter
+  --start-time RFC3339     execution start time on the virtual clock
+  --list                   list the examples and their test cases
+  -h, --help               this help
+
+Exit status: 0 when the execution SUCCEEDED, 1 otherwise, 2 for bad arguments.
 ";
 
 const VALIDATE_HELP: &str = "\
@@ -112,6 +130,7 @@ pub fn main(args: &[String], io: &mut Io<'_>) -> i32 {
         "run" => run(rest, io),
         "validate" => validate(rest, io),
         "conformance" => conformance(rest, io),
+        "example" => example(rest, io),
         "-h" | "--help" | "help" => {
             let _ = io.stdout.write_all(MAIN_HELP.as_bytes());
             0
@@ -303,25 +322,9 @@ fn run(args: &[String], io: &mut Io<'_>) -> i32 {
     if a.has("--mock-config") != a.has("--test-case") {
         return usage(io, "--mock-config and --test-case go together", RUN_HELP);
     }
-    let seed = match a.get("--seed").map(str::parse::<u64>) {
-        None => None,
-        Some(Ok(n)) => Some(n),
-        Some(Err(_)) => return usage(io, "--seed needs a non-negative integer", RUN_HELP),
-    };
-    let start_time = match a.get("--start-time") {
-        None => None,
-        Some(t) => match crate::timestamp::parse(t) {
-            Some(i) => Some(i.millis()),
-            None => {
-                return usage(
-                    io,
-                    &format!(
-                    "--start-time {t:?} is not an RFC 3339 timestamp (e.g. 2025-01-01T00:00:00Z)"
-                ),
-                    RUN_HELP,
-                )
-            }
-        },
+    let (seed, start_time) = match parse_seed_and_start(&a, RUN_HELP, io) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     // Input.
     let input_text = match (a.get("--input"), a.get("--input-file")) {
@@ -366,25 +369,6 @@ fn run(args: &[String], io: &mut Io<'_>) -> i32 {
         Ok(t) => t,
         Err(e) => return fail(io, &e),
     };
-    let sm = match crate::compile_text(&text) {
-        Ok(sm) => sm,
-        Err(crate::Error::InvalidDefinition(diags)) => {
-            let _ = writeln!(
-                io.stderr,
-                "statelab: invalid definition {}:",
-                display_name(definition)
-            );
-            for d in &diags {
-                let _ = writeln!(
-                    io.stderr,
-                    "{}",
-                    format_diagnostic(display_name(definition), d)
-                );
-            }
-            return 2;
-        }
-        Err(e) => return fail(io, &e.to_string()),
-    };
     let state_machine_name = sm_name.unwrap_or_else(|| {
         Path::new(definition)
             .file_stem()
@@ -392,13 +376,56 @@ fn run(args: &[String], io: &mut Io<'_>) -> i32 {
             .filter(|s| definition != "-" && !s.is_empty())
             .unwrap_or_else(|| "StateMachine".into())
     });
-    let reproducible = seed.is_some() || start_time.is_some();
+    execute_and_print(
+        Job {
+            definition: &text,
+            label: display_name(definition),
+            input,
+            handler: handler.as_mut(),
+            state_machine_name,
+            execution_name: a.get("--name").map(str::to_string),
+            seed,
+            start_time,
+            history: a.has("--history"),
+        },
+        io,
+    )
+}
+
+/// What `run` and `example` execute.
+struct Job<'a> {
+    definition: &'a str,
+    /// The definition's name in diagnostics.
+    label: &'a str,
+    input: Value,
+    handler: &'a mut dyn TaskHandler,
+    state_machine_name: String,
+    execution_name: Option<String>,
+    seed: Option<u64>,
+    start_time: Option<i64>,
+    history: bool,
+}
+
+/// Compiles, runs and prints an execution; returns the exit code.
+fn execute_and_print(spec: Job<'_>, io: &mut Io<'_>) -> i32 {
+    let sm = match crate::compile_text(spec.definition) {
+        Ok(sm) => sm,
+        Err(crate::Error::InvalidDefinition(diags)) => {
+            let _ = writeln!(io.stderr, "statelab: invalid definition {}:", spec.label);
+            for d in &diags {
+                let _ = writeln!(io.stderr, "{}", format_diagnostic(spec.label, d));
+            }
+            return 2;
+        }
+        Err(e) => return fail(io, &e.to_string()),
+    };
+    let reproducible = spec.seed.is_some() || spec.start_time.is_some();
     let defaults = ExecutionOptions::default();
     let options = ExecutionOptions {
-        input,
-        name: a.get("--name").map(str::to_string),
-        state_machine_name,
-        seed: seed.unwrap_or_else(|| {
+        input: spec.input,
+        name: spec.execution_name,
+        state_machine_name: spec.state_machine_name,
+        seed: spec.seed.unwrap_or_else(|| {
             if reproducible {
                 0
             } else {
@@ -409,7 +436,7 @@ fn run(args: &[String], io: &mut Io<'_>) -> i32 {
                 n ^ u64::from(std::process::id()).rotate_left(32)
             }
         }),
-        start_time: start_time.unwrap_or(if reproducible {
+        start_time: spec.start_time.unwrap_or(if reproducible {
             defaults.start_time
         } else {
             now_millis()
@@ -420,9 +447,9 @@ fn run(args: &[String], io: &mut Io<'_>) -> i32 {
         Ok(ex) => ex,
         Err(e) => return fail(io, &e.to_string()),
     };
-    ex.run(handler.as_mut());
+    ex.run(spec.handler);
     let mut out = ex.outcome().to_json();
-    if a.has("--history") {
+    if spec.history {
         out["history"] = Value::Array(ex.history().iter().map(|e| e.to_json()).collect());
     }
     let text = serde_json::to_string_pretty(&out).unwrap_or_default();
@@ -432,6 +459,109 @@ fn run(args: &[String], io: &mut Io<'_>) -> i32 {
     } else {
         1
     }
+}
+
+fn parse_seed_and_start(
+    a: &Args,
+    help: &str,
+    io: &mut Io<'_>,
+) -> Result<(Option<u64>, Option<i64>), i32> {
+    let seed = match a.get("--seed").map(str::parse::<u64>) {
+        None => None,
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => return Err(usage(io, "--seed needs a non-negative integer", help)),
+    };
+    let start_time = match a.get("--start-time") {
+        None => None,
+        Some(t) => match crate::timestamp::parse(t) {
+            Some(i) => Some(i.millis()),
+            None => return Err(usage(
+                io,
+                &format!(
+                    "--start-time {t:?} is not an RFC 3339 timestamp (e.g. 2025-01-01T00:00:00Z)"
+                ),
+                help,
+            )),
+        },
+    };
+    Ok((seed, start_time))
+}
+
+fn example(args: &[String], io: &mut Io<'_>) -> i32 {
+    let a = match Args::parse(
+        args,
+        &["--test-case", "--seed", "--start-time"],
+        &["--history", "--list"],
+    ) {
+        Ok(a) => a,
+        Err(e) => return usage(io, &e, EXAMPLE_HELP),
+    };
+    if a.has("--help") {
+        let _ = io.stdout.write_all(EXAMPLE_HELP.as_bytes());
+        return 0;
+    }
+    if a.has("--list") {
+        for e in crate::examples::ALL {
+            let _ = writeln!(
+                io.stdout,
+                "{}: {} (test cases: {})",
+                e.name,
+                e.description,
+                e.test_cases.join(", ")
+            );
+        }
+        return 0;
+    }
+    let ex = match a.positional.as_slice() {
+        [] => crate::examples::ALL.first(),
+        [name] => crate::examples::find(name),
+        _ => return usage(io, "example takes at most one NAME", EXAMPLE_HELP),
+    };
+    let Some(ex) = ex else {
+        let names: Vec<&str> = crate::examples::ALL.iter().map(|e| e.name).collect();
+        return fail(
+            io,
+            &format!(
+                "no example named {:?} (available: {})",
+                a.positional[0],
+                names.join(", ")
+            ),
+        );
+    };
+    let (seed, start_time) = match parse_seed_and_start(&a, EXAMPLE_HELP, io) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let test_case = a
+        .get("--test-case")
+        .or(ex.test_cases.first().copied())
+        .unwrap_or_default();
+    let cfg = match MockConfig::from_text(ex.mocks) {
+        Ok(c) => c,
+        Err(e) => return fail(io, &format!("example {}: {e}", ex.name)),
+    };
+    let mut handler = match cfg.handler(ex.state_machine_name, test_case) {
+        Ok(h) => h,
+        Err(e) => return fail(io, &format!("example {}: {e}", ex.name)),
+    };
+    let input = match serde_json::from_str::<Value>(ex.input) {
+        Ok(v) => v,
+        Err(e) => return fail(io, &format!("example {}: bad input: {e}", ex.name)),
+    };
+    execute_and_print(
+        Job {
+            definition: ex.definition,
+            label: ex.name,
+            input,
+            handler: &mut handler,
+            state_machine_name: ex.state_machine_name.to_string(),
+            execution_name: None,
+            seed,
+            start_time,
+            history: a.has("--history"),
+        },
+        io,
+    )
 }
 
 fn validate(args: &[String], io: &mut Io<'_>) -> i32 {
