@@ -475,13 +475,15 @@ fn parse_seed_and_start(
         None => None,
         Some(t) => match crate::timestamp::parse(t) {
             Some(i) => Some(i.millis()),
-            None => return Err(usage(
-                io,
-                &format!(
+            None => {
+                return Err(usage(
+                    io,
+                    &format!(
                     "--start-time {t:?} is not an RFC 3339 timestamp (e.g. 2025-01-01T00:00:00Z)"
                 ),
-                help,
-            )),
+                    help,
+                ))
+            }
         },
     };
     Ok((seed, start_time))
