@@ -344,3 +344,23 @@ fn history_details_are_compared_through_recorder_placeholders() {
     };
     assert_eq!(run_case(&case(c), &opts), Verdict::Pass);
 }
+
+#[test]
+fn runaway_cases_are_bounded_by_the_limits() {
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Wait", "Seconds": 3600, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "D"}], "Default": "A"},
+        "D": {"Type": "Succeed"}
+    }});
+    let started = std::time::Instant::now();
+    let v = verdict(json!({
+        "name": "loop", "definition": def, "needs": ["wait:virtual"],
+        "expected": {"status": "SUCCEEDED", "output": {}}
+    }));
+    assert!(
+        matches!(v, Verdict::Fail(ref m) if m.starts_with("status: expected SUCCEEDED, got FAILED")),
+        "{v:?}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
