@@ -302,13 +302,15 @@ fn run(args: &[String], io: &mut Io<'_>) -> i32 {
         None => None,
         Some(t) => match crate::timestamp::parse(t) {
             Some(i) => Some(i.millis()),
-            None => return usage(
-                io,
-                &format!(
+            None => {
+                return usage(
+                    io,
+                    &format!(
                     "--start-time {t:?} is not an RFC 3339 timestamp (e.g. 2025-01-01T00:00:00Z)"
                 ),
-                RUN_HELP,
-            ),
+                    RUN_HELP,
+                )
+            }
         },
     };
     // Input.

@@ -64,7 +64,11 @@ fn event_ids_are_sequential_and_previous_ids_point_backwards() {
 
 #[test]
 fn history_limit_fails_the_execution_at_the_limit_exactly() {
-    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}});
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "Again?"},
+        "Again?": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "End"}], "Default": "A"},
+        "End": {"Type": "Succeed"}
+    }});
     let ex = run(&def, json!({}));
     let (error, cause) = failure(&ex);
     assert_eq!(error, "States.Runtime");
@@ -81,7 +85,11 @@ fn history_limit_fails_the_execution_at_the_limit_exactly() {
 
 #[test]
 fn limits_are_configurable() {
-    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}});
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "Again?"},
+        "Again?": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "End"}], "Default": "A"},
+        "End": {"Type": "Succeed"}
+    }});
     let opts = ExecutionOptions {
         limits: Limits {
             max_history_events: 100,

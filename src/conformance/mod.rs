@@ -561,7 +561,8 @@ impl Report {
             }
             s.push('\n');
         }
-        let groups: [(&str, Box<dyn Fn(&CaseResult) -> bool>); 3] = [
+        type Group<'a> = (&'a str, Box<dyn Fn(&CaseResult) -> bool>);
+        let groups: [Group; 3] = [
             (
                 "needs-free, non-JSONata",
                 Box::new(|r: &CaseResult| {

@@ -387,10 +387,12 @@ impl<'t, 'w> Parser<'t, 'w> {
         match self.peek() {
             Some(b':') => self.i += 1,
             None => return Err(self.unclosed("Object", start)),
-            Some(_) => return Err(self.error_here(format!(
+            Some(_) => {
+                return Err(self.error_here(format!(
                 "Unexpected character ({}): was expecting a colon to separate field name and value",
                 self.char_desc()
-            ))),
+            )))
+            }
         }
         push_token(&mut self.path, &name);
         self.record_key(offset);
