@@ -122,7 +122,9 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
-/// A duplicate key; in a `States` block it is a duplicate state name.
+/// A duplicate key; in a `States` block it is a duplicate state name. A warning: the
+/// service's parser (Jackson) keeps the last value, as this one does, so the definition is
+/// not known to be refused, but what runs is not all of what was written.
 fn duplicate_finding(d: &locate::Duplicate) -> Finding {
     let location = report::child(&d.object, &d.key);
     let (code, message) = if is_states_block(&d.object) {
@@ -135,7 +137,7 @@ fn duplicate_finding(d: &locate::Duplicate) -> Finding {
     };
     Finding {
         code,
-        severity: Severity::Error,
+        severity: Severity::Warning,
         message,
         location: Some(location),
         anchor: Anchor::Offset(d.offset),
