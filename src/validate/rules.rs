@@ -12,7 +12,7 @@ use super::retry_catch;
 use super::values::{check_exclusive, check_integer, check_string, is_jsonata_value, is_timestamp};
 use super::{MachineType, Options};
 use serde_json::{Map, Value};
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 pub(crate) fn check(definition: &Value, options: &Options) -> Vec<Finding> {
     let mut checker = Checker {
@@ -246,10 +246,12 @@ impl<'a> Checker<'a> {
         let Some(start) = start_at.filter(|s| states.contains_key(*s)) else {
             return;
         };
+        let by_name: HashMap<&str, &StateInfo> =
+            infos.iter().map(|(name, _, info)| (*name, info)).collect();
         let mut reached: HashSet<&str> = HashSet::from([start]);
         let mut queue = VecDeque::from([start]);
         while let Some(name) = queue.pop_front() {
-            let Some((_, _, info)) = infos.iter().find(|(n, _, _)| *n == name) else {
+            let Some(info) = by_name.get(name) else {
                 continue;
             };
             for (target, _) in &info.transitions {
@@ -348,7 +350,7 @@ impl<'a> Checker<'a> {
         if t.needs_transition() {
             self.next_or_end(ptr, s);
         }
-        self.common_data_fields(ptr, s, t, lang, allowed);
+        self.common_data_fields(ptr, s, lang, allowed);
         match t {
             StateType::Task => self.task(ptr, s, lang),
             StateType::Wait => self.wait(ptr, s, lang),
@@ -414,7 +416,6 @@ impl<'a> Checker<'a> {
         &mut self,
         ptr: &str,
         s: &Map<String, Value>,
-        t: StateType,
         lang: Lang,
         allowed: &[&str],
     ) {
@@ -430,13 +431,9 @@ impl<'a> Checker<'a> {
                 paths::check_path_field(sink, ptr, s, "ResultPath", PathKind::ResultPath, true);
             }
             if has("Parameters") {
+                // Any JSON value (the language-service schema allows every type).
                 let v = s.get("Parameters").unwrap_or(&Value::Null);
-                let pptr = child(ptr, "Parameters");
-                if t == StateType::Pass || v.is_object() {
-                    paths::check_template(sink, &pptr, v);
-                } else {
-                    sink.wrong_type(&pptr, OBJECT);
-                }
+                paths::check_template(sink, &child(ptr, "Parameters"), v);
             }
             if has("ResultSelector") {
                 paths::check_template_object(sink, ptr, s, "ResultSelector");
