@@ -33,8 +33,9 @@ pub struct Limits {
     pub max_history_events: usize,
     /// Largest state input/output and task result, in bytes of JSON text.
     pub max_payload_bytes: usize,
-    /// Largest number of state transitions; `0` means unlimited (the history limit
-    /// bounds ordinary executions).
+    /// Largest number of state transitions, retries included; `0` means unlimited.
+    /// Not a service limit: a safety bound for work that writes no history of its
+    /// own (Distributed Map child executions) or when the history limit is lifted.
     pub max_transitions: u64,
     /// Inline Map iterations running at once when `MaxConcurrency` is 0 (the service
     /// runs at most 40).
@@ -46,7 +47,7 @@ impl Default for Limits {
         Limits {
             max_history_events: 25_000,
             max_payload_bytes: 262_144,
-            max_transitions: 0,
+            max_transitions: 5_000_000,
             inline_map_concurrency: 40,
         }
     }
@@ -1000,13 +1001,21 @@ impl Execution {
         let st = st.state(state);
         match (&st.kind, wake) {
             (Kind::Task { .. }, Wake::TaskDone(r)) => self.after_task(fid, r),
-            (Kind::Task { .. }, Wake::Timer) => self.run_task(fid),
+            (Kind::Task { .. }, Wake::Timer) => {
+                if self.count_transition(fid) {
+                    self.run_task(fid)
+                }
+            }
             (Kind::Wait(_), Wake::Timer) => {
                 let out = self.fiber(fid).effective.take().unwrap_or(Value::Null);
                 let next = st.next;
                 self.exit_state(fid, Arc::new(out), None, next);
             }
-            (Kind::Parallel { .. } | Kind::Map { .. }, Wake::Timer) => self.start_group(fid),
+            (Kind::Parallel { .. } | Kind::Map { .. }, Wake::Timer) => {
+                if self.count_transition(fid) {
+                    self.start_group(fid)
+                }
+            }
             (Kind::Parallel { .. } | Kind::Map { .. }, Wake::GroupDone(r)) => match r {
                 Ok(results) => self.after_result(fid, Value::Array(results)),
                 Err(e) => {
@@ -1031,14 +1040,23 @@ impl Execution {
         }
     }
 
-    fn enter_state(&mut self, fid: FiberId) {
+    /// Counts a transition (or a retry); fails the execution past the limit.
+    fn count_transition(&mut self, fid: FiberId) -> bool {
         let limit = self.opts.limits.max_transitions;
         self.transitions += 1;
         if limit > 0 && self.transitions > limit {
             let cause =
                 format!("The execution reached the maximum number of state transitions ({limit}).");
             let prev = self.fiber(fid).prev;
+            self.silent = false;
             self.fail_execution(prev, StateError::runtime(cause));
+            return false;
+        }
+        true
+    }
+
+    fn enter_state(&mut self, fid: FiberId) {
+        if !self.count_transition(fid) {
             return;
         }
         let sm = self.sm.clone();
