@@ -1001,20 +1001,16 @@ impl Execution {
         let st = st.state(state);
         match (&st.kind, wake) {
             (Kind::Task { .. }, Wake::TaskDone(r)) => self.after_task(fid, r),
-            (Kind::Task { .. }, Wake::Timer) => {
-                if self.count_transition(fid) {
-                    self.run_task(fid)
-                }
-            }
+            (Kind::Task { .. }, Wake::Timer) if self.count_transition(fid) => self.run_task(fid),
             (Kind::Wait(_), Wake::Timer) => {
                 let out = self.fiber(fid).effective.take().unwrap_or(Value::Null);
                 let next = st.next;
                 self.exit_state(fid, Arc::new(out), None, next);
             }
-            (Kind::Parallel { .. } | Kind::Map { .. }, Wake::Timer) => {
-                if self.count_transition(fid) {
-                    self.start_group(fid)
-                }
+            (Kind::Parallel { .. } | Kind::Map { .. }, Wake::Timer)
+                if self.count_transition(fid) =>
+            {
+                self.start_group(fid)
             }
             (Kind::Parallel { .. } | Kind::Map { .. }, Wake::GroupDone(r)) => match r {
                 Ok(results) => self.after_result(fid, Value::Array(results)),
