@@ -444,6 +444,7 @@ impl Builder {
                         ptr,
                     )?,
                     distributed,
+                    label: s.get("Label").and_then(Value::as_str).map(str::to_string),
                 }
             }
             other => {
@@ -463,6 +464,7 @@ impl Builder {
                 tolerated_failure_count,
                 tolerated_failure_percentage,
                 distributed,
+                label,
             } if parameters.is_some() => (
                 None,
                 Kind::Map {
@@ -473,6 +475,7 @@ impl Builder {
                     tolerated_failure_count,
                     tolerated_failure_percentage,
                     distributed,
+                    label,
                 },
             ),
             k => (parameters, k),

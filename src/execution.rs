@@ -33,8 +33,9 @@ pub struct Limits {
     pub max_history_events: usize,
     /// Largest state input/output and task result, in bytes of JSON text.
     pub max_payload_bytes: usize,
-    /// Largest number of state transitions; `0` means unlimited (the history limit
-    /// bounds ordinary executions).
+    /// Largest number of state transitions, retries included; `0` means unlimited.
+    /// Not a service limit: a safety bound for work that writes no history of its
+    /// own (Distributed Map child executions) or when the history limit is lifted.
     pub max_transitions: u64,
     /// Inline Map iterations running at once when `MaxConcurrency` is 0 (the service
     /// runs at most 40).
@@ -46,7 +47,7 @@ impl Default for Limits {
         Limits {
             max_history_events: 25_000,
             max_payload_bytes: 262_144,
-            max_transitions: 0,
+            max_transitions: 5_000_000,
             inline_map_concurrency: 40,
         }
     }
@@ -135,6 +136,8 @@ impl Outcome {
 }
 
 type FiberId = usize;
+/// A Map's items, concurrency, tolerated failure count and percentage.
+type MapSetup = (Vec<Value>, usize, Option<u64>, Option<f64>);
 type GroupId = usize;
 type TaskId = u64;
 
@@ -179,6 +182,9 @@ struct Fiber {
     vars: Arc<VarScope>,
     /// Assignments computed on entry and applied at exit (Wait states).
     pending_vars: Option<Map<String, Value>>,
+    /// Runs inside a Distributed Map child execution: its events are not part of
+    /// this execution's history.
+    silent: bool,
     /// Bumped on every phase change, so stale timers are ignored.
     generation: u64,
 }
@@ -202,6 +208,8 @@ struct Group {
     /// `previousEventId` for the group's next own event.
     cursor: u64,
     last_success_event: u64,
+    /// Distributed Map: the `MapRunStarted` event (0 for inline maps and Parallel).
+    map_run: u64,
     finished: bool,
 }
 
@@ -256,6 +264,8 @@ pub struct Execution {
     outbox: VecDeque<TaskRequest>,
     invocations: Vec<u32>,
     transitions: u64,
+    /// Set while working for a silent fiber (see `Fiber::silent`).
+    silent: bool,
     outcome: Outcome,
 }
 
@@ -294,9 +304,15 @@ impl Roots for Env<'_> {
                 "State": {
                     "EnteredTime": timestamp::format_context(self.entered_time),
                     "Name": &*st.name,
-                    "RetryCount": self.retries,
                 },
             });
+            // Only states that can retry have a RetryCount.
+            if matches!(
+                st.kind,
+                Kind::Task { .. } | Kind::Parallel { .. } | Kind::Map { .. }
+            ) {
+                ctx["State"]["RetryCount"] = json!(self.retries);
+            }
             if let Some(t) = self.token {
                 ctx["Task"] = json!({ "Token": t });
             }
@@ -340,8 +356,15 @@ fn exceeds_size(v: &Value, limit: usize) -> bool {
 fn error_output(e: &StateError) -> Value {
     let mut m = Map::new();
     m.insert("Error".into(), Value::String(e.error.clone()));
-    if let Some(c) = &e.cause {
-        m.insert("Cause".into(), Value::String(c.clone()));
+    match &e.cause {
+        Some(c) => {
+            m.insert("Cause".into(), Value::String(c.clone()));
+        }
+        // A timeout's error output carries an empty cause.
+        None if e.error == error::TIMEOUT => {
+            m.insert("Cause".into(), Value::String(String::new()));
+        }
+        None => {}
     }
     Value::Object(m)
 }
@@ -414,6 +437,7 @@ impl Execution {
             outbox: VecDeque::new(),
             invocations: vec![0; n_states],
             transitions: 0,
+            silent: false,
             outcome: Outcome {
                 status: Status::Running,
                 output: None,
@@ -703,6 +727,7 @@ impl Execution {
             parent,
             vars,
             pending_vars: None,
+            silent: false,
             generation: 0,
         };
         self.fibers.push(Some(f));
@@ -721,6 +746,9 @@ impl Execution {
     fn emit(&mut self, prev: u64, event_type: EventType, details: Details) -> u64 {
         if self.is_finished() {
             return 0;
+        }
+        if self.silent {
+            return prev;
         }
         let max = self.opts.limits.max_history_events;
         let terminal = matches!(
@@ -887,22 +915,19 @@ impl Execution {
             IoPath::Identity => Ok(Cow::Borrowed(v)),
             IoPath::Null => Ok(Cow::Owned(json!({}))),
             IoPath::Path(path) => {
-                let env = self.env(fid, v);
-                match path.find_in(v) {
-                    Ok(r) => Ok(r),
-                    Err(miss) => {
-                        // `$$`/`$var` paths need the full roots.
-                        if !matches!(path.root(), crate::path::Root::Input) {
-                            if let Ok(r) = path.find(&env) {
-                                return Ok(Cow::Owned(r.into_owned()));
-                            }
-                        }
-                        Err(self.runtime(
-                            fid,
-                            format!("Invalid path '{}' : {}", path.as_str(), miss.detail),
-                        ))
-                    }
-                }
+                let found = if matches!(path.root(), crate::path::Root::Input) {
+                    path.find_in(v)
+                } else {
+                    // `$$` and `$var` paths need the full roots.
+                    let env = self.env(fid, v);
+                    path.find(&env).map(|r| Cow::Owned(r.into_owned()))
+                };
+                found.map_err(|miss| {
+                    self.runtime(
+                        fid,
+                        format!("Invalid path '{}' : {}", path.as_str(), miss.detail),
+                    )
+                })
             }
         }
     }
@@ -961,6 +986,7 @@ impl Execution {
         if !self.live(fid) {
             return;
         }
+        self.silent = self.fiber(fid).silent;
         let (phase_enter, wake) = {
             let f = self.fiber(fid);
             (matches!(f.phase, Phase::Enter), f.wake.take())
@@ -975,13 +1001,17 @@ impl Execution {
         let st = st.state(state);
         match (&st.kind, wake) {
             (Kind::Task { .. }, Wake::TaskDone(r)) => self.after_task(fid, r),
-            (Kind::Task { .. }, Wake::Timer) => self.run_task(fid),
+            (Kind::Task { .. }, Wake::Timer) if self.count_transition(fid) => self.run_task(fid),
             (Kind::Wait(_), Wake::Timer) => {
                 let out = self.fiber(fid).effective.take().unwrap_or(Value::Null);
                 let next = st.next;
                 self.exit_state(fid, Arc::new(out), None, next);
             }
-            (Kind::Parallel { .. } | Kind::Map { .. }, Wake::Timer) => self.start_group(fid),
+            (Kind::Parallel { .. } | Kind::Map { .. }, Wake::Timer)
+                if self.count_transition(fid) =>
+            {
+                self.start_group(fid)
+            }
             (Kind::Parallel { .. } | Kind::Map { .. }, Wake::GroupDone(r)) => match r {
                 Ok(results) => self.after_result(fid, Value::Array(results)),
                 Err(e) => {
@@ -1006,14 +1036,23 @@ impl Execution {
         }
     }
 
-    fn enter_state(&mut self, fid: FiberId) {
+    /// Counts a transition (or a retry); fails the execution past the limit.
+    fn count_transition(&mut self, fid: FiberId) -> bool {
         let limit = self.opts.limits.max_transitions;
         self.transitions += 1;
         if limit > 0 && self.transitions > limit {
             let cause =
                 format!("The execution reached the maximum number of state transitions ({limit}).");
             let prev = self.fiber(fid).prev;
+            self.silent = false;
             self.fail_execution(prev, StateError::runtime(cause));
+            return false;
+        }
+        true
+    }
+
+    fn enter_state(&mut self, fid: FiberId) {
+        if !self.count_transition(fid) {
             return;
         }
         let sm = self.sm.clone();
@@ -1310,13 +1349,25 @@ impl Execution {
                         format!("Invalid path '{}' : {}", p.as_str(), miss.detail),
                     )
                 })?;
+                // Numeric strings are accepted, as the service parses the text.
+                let parsed;
+                let v: &Value = match &*v {
+                    Value::String(text) => match text.trim().parse::<f64>() {
+                        Ok(n) if n.is_finite() => {
+                            parsed = json!(n);
+                            &parsed
+                        }
+                        _ => &v,
+                    },
+                    other => other,
+                };
                 let n = if float {
                     v.as_f64()
                 } else {
-                    as_integer(&v).map(|i| i as f64)
+                    as_integer(v).map(|i| i as f64)
                 };
                 n.ok_or_else(|| {
-                    let text = match &*v {
+                    let text = match v {
                         Value::String(s) => s.clone(),
                         other => other.to_string(),
                     };
@@ -1514,9 +1565,10 @@ impl Execution {
         // An oversized result is a task failure (catchable, unlike a state output).
         let result = match result {
             Ok(v) if exceeds_size(&v, self.opts.limits.max_payload_bytes) => {
+                // The service names the function ARN, or the integration's service.
                 let who = match resource_kind {
-                    ResourceKind::LambdaArn => resource.clone(),
-                    _ => st.name.to_string(),
+                    ResourceKind::LambdaArn | ResourceKind::Activity => resource.clone(),
+                    ResourceKind::Service { resource_type, .. } => resource_type.clone(),
                 };
                 Err(StateError::new(
                     error::DATA_LIMIT,
@@ -1525,6 +1577,7 @@ impl Execution {
             }
             r => r,
         };
+        self.silent = self.fiber(t.fiber).silent;
         let prev = self.fiber(t.fiber).prev;
         let timed_out = matches!(&result, Err(e) if e.error == error::TIMEOUT && e.cause.is_none());
         let id = match (resource_kind, &result) {
@@ -1885,6 +1938,7 @@ impl Execution {
         };
         let state = f.state;
         let prev = f.prev;
+        self.silent = f.silent;
         let aborted = match &f.phase {
             Phase::Enter | Phase::Finished => None,
             Phase::Group(g) => Some(Some(*g)),
@@ -1983,6 +2037,7 @@ impl Execution {
                     tolerated_percentage: None,
                     cursor: started,
                     last_success_event: started,
+                    map_run: 0,
                     finished: false,
                 }));
                 {
@@ -2017,102 +2072,113 @@ impl Execution {
                 tolerated_failure_percentage,
                 ..
             } => {
-                let setup =
-                    (|| -> Result<(Vec<Value>, usize, Option<u64>, Option<f64>), StateError> {
-                        let items = match items_path {
-                            None => effective.clone(),
-                            Some(p) => {
-                                let env = self.env(fid, &effective);
-                                p.find(&env)
-                                    .map_err(|miss| {
-                                        self.runtime(
-                                            fid,
-                                            format!(
-                                                "Invalid path '{}' : {}",
-                                                p.as_str(),
-                                                miss.detail
-                                            ),
-                                        )
-                                    })?
-                                    .into_owned()
+                let setup = (|| -> Result<MapSetup, StateError> {
+                    let items = match items_path {
+                        None => effective.clone(),
+                        Some(p) => {
+                            let env = self.env(fid, &effective);
+                            p.find(&env)
+                                .map_err(|miss| {
+                                    self.runtime(
+                                        fid,
+                                        format!("Invalid path '{}' : {}", p.as_str(), miss.detail),
+                                    )
+                                })?
+                                .into_owned()
+                        }
+                    };
+                    let items = match items {
+                        Value::Array(a) => a,
+                        other => {
+                            return Err(self.runtime(
+                                fid,
+                                format!(
+                                    "Map state input must be an array but was: {}",
+                                    match other {
+                                        Value::Object(_) => "object",
+                                        Value::String(_) => "string",
+                                        Value::Number(_) => "number",
+                                        Value::Bool(_) => "boolean",
+                                        Value::Null => "null",
+                                        Value::Array(_) => "array",
+                                    }
+                                ),
+                            ))
+                        }
+                    };
+                    let mc = match max_concurrency {
+                        Some(src) => self.number(fid, src, "MaxConcurrency", &effective, false)?,
+                        None => 0.0,
+                    };
+                    let tc = match tolerated_failure_count {
+                        Some(src) => {
+                            let n =
+                                self.number(fid, src, "ToleratedFailureCount", &effective, false)?;
+                            if n < 0.0 {
+                                return Err(
+                                    self.runtime(fid, "ToleratedFailureCount cannot be negative.")
+                                );
                             }
-                        };
-                        let items = match items {
-                            Value::Array(a) => a,
-                            other => {
+                            Some(n as u64)
+                        }
+                        None => None,
+                    };
+                    let tp = match tolerated_failure_percentage {
+                        Some(src) => {
+                            let n = self.number(
+                                fid,
+                                src,
+                                "ToleratedFailurePercentage",
+                                &effective,
+                                true,
+                            )?;
+                            if !(0.0..=100.0).contains(&n) {
                                 return Err(self.runtime(
                                     fid,
-                                    format!(
-                                        "Map state input must be an array but was: {}",
-                                        match other {
-                                            Value::Object(_) => "object",
-                                            Value::String(_) => "string",
-                                            Value::Number(_) => "number",
-                                            Value::Bool(_) => "boolean",
-                                            Value::Null => "null",
-                                            Value::Array(_) => "array",
-                                        }
-                                    ),
-                                ))
+                                    "ToleratedFailurePercentage must be between 0 and 100.",
+                                ));
                             }
-                        };
-                        let mc = match max_concurrency {
-                            Some(src) => {
-                                self.number(fid, src, "MaxConcurrency", &effective, false)?
-                            }
-                            None => 0.0,
-                        };
-                        let tc = match tolerated_failure_count {
-                            Some(src) => {
-                                let n = self.number(
-                                    fid,
-                                    src,
-                                    "ToleratedFailureCount",
-                                    &effective,
-                                    false,
-                                )?;
-                                if n < 0.0 {
-                                    return Err(self.runtime(
-                                        fid,
-                                        "ToleratedFailureCount cannot be negative.",
-                                    ));
-                                }
-                                Some(n as u64)
-                            }
-                            None => None,
-                        };
-                        let tp = match tolerated_failure_percentage {
-                            Some(src) => {
-                                let n = self.number(
-                                    fid,
-                                    src,
-                                    "ToleratedFailurePercentage",
-                                    &effective,
-                                    true,
-                                )?;
-                                if !(0.0..=100.0).contains(&n) {
-                                    return Err(self.runtime(
-                                        fid,
-                                        "ToleratedFailurePercentage must be between 0 and 100.",
-                                    ));
-                                }
-                                Some(n)
-                            }
-                            None => None,
-                        };
-                        Ok((items, mc.max(0.0) as usize, tc, tp))
-                    })();
+                            Some(n)
+                        }
+                        None => None,
+                    };
+                    Ok((items, mc.max(0.0) as usize, tc, tp))
+                })();
                 let (items, mc, tc, tp) = match setup {
                     Ok(s) => s,
                     Err(e) => return self.handle_error(fid, e),
                 };
-                let started = self.emit(
+                let mut started = self.emit(
                     prev,
                     EventType::MapStateStarted,
                     Details::MapStateStarted {
                         length: items.len(),
                     },
                 );
+                let mut map_run = 0;
+                if let Kind::Map {
+                    distributed: true,
+                    label,
+                    ..
+                } = &st.kind
+                {
+                    let id = self.rng.uuid_v4();
+                    let label = label.clone().unwrap_or_else(|| id[..8].to_string());
+                    let map_run_arn = format!(
+                        "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
+                        self.opts.region,
+                        self.opts.account,
+                        self.opts.state_machine_name,
+                        label,
+                        id
+                    );
+                    started = self.emit(
+                        started,
+                        EventType::MapRunStarted,
+                        Details::MapRunStarted { map_run_arn },
+                    );
+                    map_run = started;
+                }
                 if self.is_finished() {
                     return;
                 }
@@ -2136,6 +2202,7 @@ impl Execution {
                     tolerated_percentage: tp,
                     cursor: started,
                     last_success_event: started,
+                    map_run,
                     finished: false,
                 }));
                 {
@@ -2151,6 +2218,17 @@ impl Execution {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Whether the children of a group run silently (a Distributed Map's child
+    /// executions, or anything under a silent fiber).
+    fn group_silent(&self, gid: GroupId) -> bool {
+        match self.groups.get(gid).and_then(Option::as_ref) {
+            Some(g) => {
+                g.map_run != 0 || matches!(self.fibers.get(g.parent), Some(Some(f)) if f.silent)
+            }
+            None => false,
         }
     }
 
@@ -2191,6 +2269,8 @@ impl Execution {
                 }
                 None => item,
             };
+            let silent = self.group_silent(gid);
+            self.silent = silent;
             let started = self.emit(
                 cursor,
                 EventType::MapIterationStarted,
@@ -2211,6 +2291,7 @@ impl Execution {
                 Some((gid, index)),
                 VarScope::child(&vars),
             );
+            self.fiber(child).silent = silent;
             if let Some(g) = self.groups[gid].as_mut() {
                 g.running.push(child);
             }
@@ -2238,6 +2319,7 @@ impl Execution {
         }
         g.remaining -= 1;
         let (is_map, state) = (g.is_map, g.state);
+        self.silent = self.group_silent(gid);
         if is_map {
             let name = self.sm.state(state).name.clone();
             let ev = self.emit(
@@ -2267,6 +2349,7 @@ impl Execution {
         g.remaining -= 1;
         g.failures += 1;
         let (is_map, state) = (g.is_map, g.state);
+        self.silent = self.group_silent(gid);
         if is_map {
             let name = self.sm.state(state).name.clone();
             self.emit(
@@ -2378,6 +2461,21 @@ impl Execution {
         let parent = g.parent;
         if !self.live(parent) {
             return;
+        }
+        self.silent = self.fiber(parent).silent;
+        if g.map_run != 0 {
+            let (ty, details) = match &r {
+                Ok(_) => (EventType::MapRunSucceeded, Details::None),
+                Err(e) => (
+                    EventType::MapRunFailed,
+                    Details::Error {
+                        error: Some(e.error.clone()),
+                        cause: e.cause.clone(),
+                    },
+                ),
+            };
+            let id = self.emit(g.map_run, ty, details);
+            self.fiber(parent).prev = id;
         }
         if r.is_ok() {
             let ty = if g.is_map {

@@ -151,6 +151,9 @@ pub enum Details {
     MapStateStarted {
         length: usize,
     },
+    MapRunStarted {
+        map_run_arn: String,
+    },
     MapIteration {
         name: Arc<str>,
         index: usize,
@@ -282,6 +285,9 @@ impl HistoryEvent {
             }
             Details::MapStateStarted { length } => {
                 m.insert("length".into(), json!(length));
+            }
+            Details::MapRunStarted { map_run_arn } => {
+                m.insert("mapRunArn".into(), Value::String(map_run_arn.clone()));
             }
             Details::MapIteration { name, index } => {
                 m.insert("name".into(), Value::String(name.to_string()));

@@ -143,6 +143,7 @@ pub struct ChoiceBranch {
 }
 
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // built once per state, never moved on the hot path
 pub enum Kind {
     Pass {
         result: Option<Value>,
@@ -175,6 +176,7 @@ pub enum Kind {
         tolerated_failure_count: Option<NumberSource>,
         tolerated_failure_percentage: Option<NumberSource>,
         distributed: bool,
+        label: Option<String>,
     },
 }
 

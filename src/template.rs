@@ -66,8 +66,8 @@ impl Template {
                 Ok(v) => Ok(v.into_owned()),
                 Err(_) => Err(path_not_found(path, field, roots)),
             },
-            Template::Intrinsic { call, field: _ } => call
-                .eval(roots, rng)
+            Template::Intrinsic { call, field } => call
+                .eval_in_field(roots, rng, field)
                 .map_err(|e| StateError::new(e.error, e.cause)),
         }
     }

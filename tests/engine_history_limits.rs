@@ -64,7 +64,11 @@ fn event_ids_are_sequential_and_previous_ids_point_backwards() {
 
 #[test]
 fn history_limit_fails_the_execution_at_the_limit_exactly() {
-    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}});
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "Again?"},
+        "Again?": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "End"}], "Default": "A"},
+        "End": {"Type": "Succeed"}
+    }});
     let ex = run(&def, json!({}));
     let (error, cause) = failure(&ex);
     assert_eq!(error, "States.Runtime");
@@ -81,7 +85,11 @@ fn history_limit_fails_the_execution_at_the_limit_exactly() {
 
 #[test]
 fn limits_are_configurable() {
-    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}});
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "Again?"},
+        "Again?": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "End"}], "Default": "A"},
+        "End": {"Type": "Succeed"}
+    }});
     let opts = ExecutionOptions {
         limits: Limits {
             max_history_events: 100,
@@ -143,4 +151,62 @@ fn deeply_nested_input_does_not_crash() {
     let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "ResultPath": "$.r", "End": true}}});
     let ex = run(&def, v);
     assert_eq!(ex.outcome().status, statelab::Status::Succeeded);
+}
+
+#[test]
+fn endless_work_without_history_is_bounded_too() {
+    // A Distributed Map's child executions write no events here; an endless loop in
+    // one, or endless zero-interval retries, must still end.
+    let def = json!({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "End": true,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "A", "States": {
+                "A": {"Type": "Pass", "Next": "Again?"},
+                "Again?": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "End"}], "Default": "A"},
+                "End": {"Type": "Succeed"}
+            }}
+    }}});
+    let opts = ExecutionOptions {
+        input: json!([{}]),
+        limits: Limits {
+            max_transitions: 10_000,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut ex = Execution::start(machine(&def), opts).unwrap();
+    ex.run(&mut statelab::NoTasks);
+    let (error, cause) = failure(&ex);
+    assert_eq!(error, "States.Runtime");
+    assert!(
+        cause.contains("maximum number of state transitions (10000)"),
+        "{cause}"
+    );
+    assert!(
+        ex.history().len() < 10,
+        "child executions keep their events to themselves"
+    );
+
+    let def = json!({"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+        "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 99999999, "IntervalSeconds": 1, "BackoffRate": 1}]
+    }}});
+    let opts = ExecutionOptions {
+        limits: Limits {
+            max_transitions: 1_000,
+            max_history_events: 0,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut ex = Execution::start(machine(&def), opts).unwrap();
+    ex.run(&mut Handler(|_: &statelab::TaskRequest| {
+        TaskResponse::Failure {
+            error: "E".into(),
+            cause: None,
+        }
+    }));
+    assert!(failure(&ex)
+        .1
+        .contains("maximum number of state transitions"));
 }

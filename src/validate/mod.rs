@@ -7,6 +7,43 @@
 //! (which fields go where), `choice_rules`, `retry_catch`, `map`, `paths` (paths,
 //! payload templates, `Assign`) and `values` (numbers, enums, timestamps); `report`
 //! holds the findings and the message helpers.
+//!
+//! Conventions:
+//! - Locations are JSON Pointers; the root is written `/` (as the service does).
+//!   "No terminal state" at the top level has no location.
+//! - Diagnostics come in walk order: a scope's states, then its transition graph, then
+//!   the scopes nested in it (Parallel branches, Map processors), depth first.
+//! - Nested states inherit the *top-level* `QueryLanguage`, never their Parallel's or
+//!   Map's; a state may move JSONPath → JSONata but not back. An invalid
+//!   `QueryLanguage` value is reported and then treated as absent.
+//! - `{% … %}` strings are opaque JSONata expressions (not parsed here).
+//! - Integer fields accept integral floats (`10.0`); the engine must read them as such.
+//! - Duplicate JSON keys are WARNINGs; the parsed value keeps the last one, at the
+//!   first one's position (as the service's parser does).
+//!
+//! Where the message wording comes from:
+//! - Recorded from AWS (LocalStack snapshots): `Definition must be a valid JSON object`,
+//!   `These fields are required: [States, StartAt]` (at `/`), Jackson's
+//!   `Unrecognized token 'x': was expecting (…)` style for `INVALID_JSON_DESCRIPTION`,
+//!   `'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine`,
+//!   `Value cannot be empty`, `The field 'RoleArn' is required but was missing`,
+//!   `The field 'Type' should have one of these values: [...]`,
+//!   `Express state machine does not support '.waitForTaskToken' service integration `.
+//! - Quoted from AWS by third parties (issue trackers): `Missing 'Next' target: X`,
+//!   `State "X" is not reachable.`, `Workflow has no terminal state`,
+//!   `Field 'X' is not supported`, `The QueryLanguage is set to 'A', but field 'F' is
+//!   only supported for the 'B' QueryLanguage`, `Expected value of type [STRING]`,
+//!   `Value should be one of the following: [JSONPath, JSONata]`,
+//!   `Duplicate State name: X` (`DUPLICATE_STATE_NAME`, Step Functions Local),
+//!   `The resource provided X is not recognized. …`, `The value for the field 'k.$' must
+//!   be a valid JSONPath or a valid intrinsic function call`.
+//! - Written here in the same style (the service's wording is unknown): the other
+//!   `Expected value of type [...]` types, range messages (`The field 'F' must be between
+//!   A and B`), `Only one of these fields is allowed: [...]`, `One of these fields is
+//!   required: [...]`, Choice-rule shape, `States.ALL` placement, reserved `States.` error
+//!   names, variable names, state-name length, `Label`, timestamp format, heartbeat vs
+//!   timeout, `ReferencePath`, Express `.sync` / activity, duplicate keys, the `'.$'`
+//!   collision message, and the Jackson-like messages not recorded above.
 
 mod choice_rules;
 mod fields;
@@ -122,7 +159,9 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
-/// A duplicate key; in a `States` block it is a duplicate state name.
+/// A duplicate key; in a `States` block it is a duplicate state name. A warning: the
+/// service's parser (Jackson) keeps the last value, as this one does, so the definition is
+/// not known to be refused, but what runs is not all of what was written.
 fn duplicate_finding(d: &locate::Duplicate) -> Finding {
     let location = report::child(&d.object, &d.key);
     let (code, message) = if is_states_block(&d.object) {
@@ -135,7 +174,7 @@ fn duplicate_finding(d: &locate::Duplicate) -> Finding {
     };
     Finding {
         code,
-        severity: Severity::Error,
+        severity: Severity::Warning,
         message,
         location: Some(location),
         anchor: Anchor::Offset(d.offset),

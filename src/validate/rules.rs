@@ -12,7 +12,7 @@ use super::retry_catch;
 use super::values::{check_exclusive, check_integer, check_string, is_jsonata_value, is_timestamp};
 use super::{MachineType, Options};
 use serde_json::{Map, Value};
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 pub(crate) fn check(definition: &Value, options: &Options) -> Vec<Finding> {
     let mut checker = Checker {
@@ -246,10 +246,12 @@ impl<'a> Checker<'a> {
         let Some(start) = start_at.filter(|s| states.contains_key(*s)) else {
             return;
         };
+        let by_name: HashMap<&str, &StateInfo> =
+            infos.iter().map(|(name, _, info)| (*name, info)).collect();
         let mut reached: HashSet<&str> = HashSet::from([start]);
         let mut queue = VecDeque::from([start]);
         while let Some(name) = queue.pop_front() {
-            let Some((_, _, info)) = infos.iter().find(|(n, _, _)| *n == name) else {
+            let Some(info) = by_name.get(name) else {
                 continue;
             };
             for (target, _) in &info.transitions {

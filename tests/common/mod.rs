@@ -7,10 +7,9 @@ use statelab::{Execution, ExecutionOptions, TaskHandler, TaskRequest, TaskRespon
 use std::sync::Arc;
 
 pub fn machine(def: &Value) -> Arc<statelab::model::StateMachine> {
-    // TODO(validate): switch to statelab::compile_value once validation lands.
-    match statelab::compile::compile(def) {
-        Ok(sm) => Arc::new(sm),
-        Err(e) => panic!("definition rejected: {e:?}"),
+    match statelab::compile_value(def) {
+        Ok(sm) => sm,
+        Err(e) => panic!("definition rejected: {e}"),
     }
 }
 
