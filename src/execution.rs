@@ -1737,7 +1737,10 @@ impl Execution {
             self.fiber_failed(fid, e, prev, false);
             return;
         }
-        let vars = vars.or_else(|| self.fiber(fid).pending_vars.take());
+        // An empty `Assign` records nothing.
+        let vars = vars
+            .or_else(|| self.fiber(fid).pending_vars.take())
+            .filter(|m| !m.is_empty());
         let assigned = vars.as_ref().map(|m| {
             m.iter()
                 .map(|(k, v)| (k.clone(), serde_json::to_string(v).unwrap_or_default()))
