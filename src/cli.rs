@@ -45,6 +45,7 @@ Options:
                            also the state machine name the context object shows
   --name NAME              execution name (default: a UUID)
   --history                include the execution history
+  --timeline               print a readable timeline of the events to stderr
   --seed N                 seed for UUIDs, States.MathRandom and retry jitter
   --start-time RFC3339     execution start time on the virtual clock
   -h, --help               this help
@@ -61,7 +62,7 @@ const EXAMPLE_HELP: &str = "\
 Usage: statelab example [NAME] [options]
 
 Runs a built-in example (default: the first, `delivery`) with the mock file it comes
-with, and prints the outcome like `statelab run`.
+with, prints a timeline of its events to stderr and the outcome like `statelab run`.
 
 Options:
   --test-case NAME         the example's mock test case (default: its first)
@@ -69,6 +70,7 @@ Options:
   --seed N                 seed for UUIDs, States.MathRandom and retry jitter
   --start-time RFC3339     execution start time on the virtual clock
   --list                   list the examples and their test cases
+  --quiet                  no timeline
   -h, --help               this help
 
 Exit status: 0 when the execution SUCCEEDED, 1 otherwise, 2 for bad arguments.
@@ -289,7 +291,7 @@ fn run(args: &[String], io: &mut Io<'_>) -> i32 {
             "--seed",
             "--start-time",
         ],
-        &["--history"],
+        &["--history", "--timeline"],
     ) {
         Ok(a) => a,
         Err(e) => return usage(io, &e, RUN_HELP),
@@ -387,6 +389,7 @@ fn run(args: &[String], io: &mut Io<'_>) -> i32 {
             seed,
             start_time,
             history: a.has("--history"),
+            timeline: a.has("--timeline"),
         },
         io,
     )
@@ -404,6 +407,8 @@ struct Job<'a> {
     seed: Option<u64>,
     start_time: Option<i64>,
     history: bool,
+    /// Print a readable timeline of the events to stderr.
+    timeline: bool,
 }
 
 /// Compiles, runs and prints an execution; returns the exit code.
@@ -448,6 +453,9 @@ fn execute_and_print(spec: Job<'_>, io: &mut Io<'_>) -> i32 {
         Err(e) => return fail(io, &e.to_string()),
     };
     ex.run(spec.handler);
+    if spec.timeline {
+        let _ = io.stderr.write_all(timeline(&ex).as_bytes());
+    }
     let mut out = ex.outcome().to_json();
     if spec.history {
         out["history"] = Value::Array(ex.history().iter().map(|e| e.to_json()).collect());
@@ -459,6 +467,38 @@ fn execute_and_print(spec: Job<'_>, io: &mut Io<'_>) -> i32 {
     } else {
         1
     }
+}
+
+/// One line per event: time since the start, event type, state name, and the error
+/// of failure events.
+fn timeline(ex: &Execution) -> String {
+    use std::fmt::Write as _;
+    let h = ex.history();
+    let start = h.first().map_or(0, |e| e.timestamp);
+    let mut s = String::new();
+    for e in h {
+        let secs = (e.timestamp - start) as f64 / 1000.0;
+        let _ = write!(
+            s,
+            "{:>10}  {:>4}  {:<26}",
+            format!("+{secs:.3}s"),
+            e.id,
+            e.event_type.name()
+        );
+        if let Some(name) = e.state_name() {
+            let _ = write!(s, "  {name}");
+        }
+        if let Some(Value::Object(d)) = e.details_json() {
+            if let Some(Value::Number(i)) = d.get("index") {
+                let _ = write!(s, " #{i}");
+            }
+            if let Some(Value::String(err)) = d.get("error") {
+                let _ = write!(s, "  {err}");
+            }
+        }
+        s.push('\n');
+    }
+    s
 }
 
 fn parse_seed_and_start(
@@ -493,7 +533,7 @@ fn example(args: &[String], io: &mut Io<'_>) -> i32 {
     let a = match Args::parse(
         args,
         &["--test-case", "--seed", "--start-time"],
-        &["--history", "--list"],
+        &["--history", "--list", "--quiet"],
     ) {
         Ok(a) => a,
         Err(e) => return usage(io, &e, EXAMPLE_HELP),
@@ -561,6 +601,7 @@ fn example(args: &[String], io: &mut Io<'_>) -> i32 {
             seed,
             start_time,
             history: a.has("--history"),
+            timeline: !a.has("--quiet"),
         },
         io,
     )
