@@ -13,6 +13,8 @@ pub mod execution;
 pub mod history;
 pub mod host;
 pub mod intrinsics;
+#[cfg(feature = "jsonata")]
+pub mod jsonata;
 pub mod mock;
 pub mod model;
 pub mod path;
