@@ -4,6 +4,7 @@
 
 use crate::choice::Rule;
 use crate::intrinsics::Intrinsic;
+use crate::jsonata::Template as Ata;
 use crate::model::*;
 use crate::path::Path;
 use crate::template::Template;
@@ -33,6 +34,8 @@ fn esc(key: &str) -> String {
 }
 
 struct Builder {
+    /// The top-level `QueryLanguage`: every state's default, nested ones included.
+    top_lang: QueryLanguage,
     states: Vec<Option<State>>,
     scopes: Vec<Scope>,
     /// Per scope: name -> id.
@@ -45,7 +48,12 @@ pub fn compile(definition: &Value) -> R<StateMachine> {
     let Value::Object(top) = definition else {
         return err("", "The definition must be a JSON object");
     };
+    let top_lang = match top.get("QueryLanguage").and_then(Value::as_str) {
+        Some("JSONata") => QueryLanguage::JsonAta,
+        _ => QueryLanguage::JsonPath,
+    };
     let mut b = Builder {
+        top_lang,
         states: Vec::new(),
         scopes: Vec::new(),
         names: Vec::new(),
@@ -101,6 +109,33 @@ fn reference_path(v: &Value, ptr: &str) -> R<Path> {
 
 fn template(v: &Value, ptr: &str) -> R<Template> {
     Template::compile(v).or_else(|e| err(ptr, e))
+}
+
+/// A JSONata field template; `field` is the service's location name (`Output`, …).
+fn ata(v: &Value, field: &str, ptr: &str) -> R<Ata> {
+    Ata::compile(v, field).or_else(|e| err(ptr, e))
+}
+
+/// `Assign` in the state's query language.
+fn assign_spec(v: Option<&Value>, lang: QueryLanguage, ptr: &str) -> R<Option<Assign>> {
+    match (v, lang) {
+        (None, _) => Ok(None),
+        (Some(v), QueryLanguage::JsonPath) => Ok(Some(Assign::Path(template(v, ptr)?))),
+        (Some(v), QueryLanguage::JsonAta) => Ok(Some(Assign::Ata(ata(v, "Assign", ptr)?))),
+    }
+}
+
+/// A JSONata field given as an expression string (`{% %}`); literals stay with the
+/// JSONPath-style literal handling.
+fn ata_expr(s: &Map<String, Value>, key: &str, lang: QueryLanguage, ptr: &str) -> R<Option<Ata>> {
+    match (lang, s.get(key)) {
+        (QueryLanguage::JsonAta, Some(v @ Value::String(text)))
+            if crate::jsonata::is_expression(text) =>
+        {
+            Ok(Some(ata(v, key, &format!("{ptr}/{key}"))?))
+        }
+        _ => Ok(None),
+    }
 }
 
 fn io_path(s: &Map<String, Value>, key: &str, ptr: &str) -> R<IoPath> {
@@ -250,6 +285,11 @@ impl Builder {
         ptr: &str,
     ) -> R<State> {
         let ty = s.get("Type").and_then(Value::as_str).unwrap_or("");
+        let lang = match s.get("QueryLanguage").and_then(Value::as_str) {
+            Some("JSONata") => QueryLanguage::JsonAta,
+            Some("JSONPath") => QueryLanguage::JsonPath,
+            _ => self.top_lang,
+        };
         let next = match s.get("Next") {
             Some(v) => Some(self.target(scope, Some(v), &format!("{ptr}/Next"))?),
             None => None,
@@ -291,9 +331,12 @@ impl Builder {
                     errors: error_names(c.get("ErrorEquals"), &format!("{cptr}/ErrorEquals"))?,
                     next: self.target(scope, c.get("Next"), &format!("{cptr}/Next"))?,
                     result_path: result_path(c.get("ResultPath"), &format!("{cptr}/ResultPath"))?,
-                    assign: match c.get("Assign") {
-                        Some(v) => Some(template(v, &format!("{cptr}/Assign"))?),
-                        None => None,
+                    assign: assign_spec(c.get("Assign"), lang, &format!("{cptr}/Assign"))?,
+                    output: match (lang, c.get("Output")) {
+                        (QueryLanguage::JsonAta, Some(v)) => {
+                            Some(ata(v, "Output", &format!("{cptr}/Output"))?)
+                        }
+                        _ => None,
                     },
                 });
             }
@@ -306,8 +349,50 @@ impl Builder {
         };
         let parameters = opt_template("Parameters")?;
         let result_selector = opt_template("ResultSelector")?;
-        let assign = opt_template("Assign")?;
+        let assign = assign_spec(s.get("Assign"), lang, &format!("{ptr}/Assign"))?;
         let depth = ptr.matches("/States/").count();
+        let ata_fields = if lang == QueryLanguage::JsonAta {
+            let field = |key: &str| -> R<Option<Ata>> {
+                match s.get(key) {
+                    Some(v) => Ok(Some(ata(v, key, &format!("{ptr}/{key}"))?)),
+                    None => Ok(None),
+                }
+            };
+            Some(Box::new(AtaFields {
+                arguments: field("Arguments")?,
+                output: field("Output")?,
+                items: field("Items")?,
+                item_selector: if ty == "Map" {
+                    field("ItemSelector")?
+                } else {
+                    None
+                },
+                timeout_seconds: ata_expr(s, "TimeoutSeconds", lang, ptr)?,
+                heartbeat_seconds: ata_expr(s, "HeartbeatSeconds", lang, ptr)?,
+                max_concurrency: ata_expr(s, "MaxConcurrency", lang, ptr)?,
+                tolerated_failure_count: ata_expr(s, "ToleratedFailureCount", lang, ptr)?,
+                tolerated_failure_percentage: ata_expr(s, "ToleratedFailurePercentage", lang, ptr)?,
+                seconds: ata_expr(s, "Seconds", lang, ptr)?,
+                timestamp: ata_expr(s, "Timestamp", lang, ptr)?,
+                error: ata_expr(s, "Error", lang, ptr)?,
+                cause: ata_expr(s, "Cause", lang, ptr)?,
+            }))
+        } else {
+            None
+        };
+        let is_expr = |key: &str| {
+            lang == QueryLanguage::JsonAta
+                && s.get(key)
+                    .and_then(Value::as_str)
+                    .is_some_and(crate::jsonata::is_expression)
+        };
+        let number_source = |key: &str, path_key: &str| -> R<Option<NumberSource>> {
+            if is_expr(key) {
+                Ok(None)
+            } else {
+                number_source(s, key, path_key, ptr)
+            }
+        };
 
         let kind = match ty {
             "Pass" => Kind::Pass {
@@ -324,8 +409,8 @@ impl Builder {
                     resource,
                     resource_kind,
                     pattern,
-                    timeout: number_source(s, "TimeoutSeconds", "TimeoutSecondsPath", ptr)?,
-                    heartbeat: number_source(s, "HeartbeatSeconds", "HeartbeatSecondsPath", ptr)?,
+                    timeout: number_source("TimeoutSeconds", "TimeoutSecondsPath")?,
+                    heartbeat: number_source("HeartbeatSeconds", "HeartbeatSecondsPath")?,
                 }
             }
             "Choice" => {
@@ -333,13 +418,26 @@ impl Builder {
                 if let Some(Value::Array(rules)) = s.get("Choices") {
                     for (i, r) in rules.iter().enumerate() {
                         let rptr = format!("{ptr}/Choices/{i}");
-                        let rule = Rule::compile(r).or_else(|e| err(&rptr, e))?;
-                        let next = self.target(scope, r.get("Next"), &format!("{rptr}/Next"))?;
-                        let assign = match r.get("Assign") {
-                            Some(v) => Some(template(v, &format!("{rptr}/Assign"))?),
-                            None => None,
+                        let condition = match (lang, r.get("Condition")) {
+                            (QueryLanguage::JsonAta, Some(c)) => {
+                                Condition::Ata(ata(c, "Condition", &format!("{rptr}/Condition"))?)
+                            }
+                            _ => Condition::Rule(Rule::compile(r).or_else(|e| err(&rptr, e))?),
                         };
-                        branches.push(ChoiceBranch { rule, next, assign });
+                        let next = self.target(scope, r.get("Next"), &format!("{rptr}/Next"))?;
+                        let assign = assign_spec(r.get("Assign"), lang, &format!("{rptr}/Assign"))?;
+                        let output = match (lang, r.get("Output")) {
+                            (QueryLanguage::JsonAta, Some(v)) => {
+                                Some(ata(v, "Output", &format!("{rptr}/Output"))?)
+                            }
+                            _ => None,
+                        };
+                        branches.push(ChoiceBranch {
+                            condition,
+                            next,
+                            assign,
+                            output,
+                        });
                     }
                 }
                 let default = match s.get("Default") {
@@ -349,7 +447,9 @@ impl Builder {
                 Kind::Choice { branches, default }
             }
             "Wait" => {
-                let w = if let Some(v) = s.get("Seconds") {
+                let w = if is_expr("Seconds") || is_expr("Timestamp") {
+                    WaitFor::Expression
+                } else if let Some(v) = s.get("Seconds") {
                     WaitFor::Seconds(as_u64(v, &format!("{ptr}/Seconds"))?)
                 } else if let Some(v) = s.get("Timestamp") {
                     let t = as_str(v, &format!("{ptr}/Timestamp"))?;
@@ -372,6 +472,9 @@ impl Builder {
             "Succeed" => Kind::Succeed,
             "Fail" => {
                 let field = |lit: &str, p: &str| -> R<FailField> {
+                    if is_expr(lit) {
+                        return Ok(FailField::None);
+                    }
                     if let Some(v) = s.get(lit) {
                         return Ok(FailField::Literal(
                             as_str(v, &format!("{ptr}/{lit}"))?.into(),
@@ -419,9 +522,11 @@ impl Builder {
                     .and_then(Value::as_str)
                     == Some("DISTRIBUTED");
                 let processor = self.nested(id, block, &format!("{ptr}/{key}"), depth + 1)?;
-                let item_selector = match s.get("ItemSelector") {
-                    Some(v) => Some(template(v, &format!("{ptr}/ItemSelector"))?),
-                    None => None,
+                let item_selector = match (lang, s.get("ItemSelector")) {
+                    (QueryLanguage::JsonPath, Some(v)) => {
+                        Some(template(v, &format!("{ptr}/ItemSelector"))?)
+                    }
+                    _ => None,
                 };
                 Kind::Map {
                     processor,
@@ -430,18 +535,14 @@ impl Builder {
                         None => None,
                     },
                     item_selector,
-                    max_concurrency: number_source(s, "MaxConcurrency", "MaxConcurrencyPath", ptr)?,
+                    max_concurrency: number_source("MaxConcurrency", "MaxConcurrencyPath")?,
                     tolerated_failure_count: number_source(
-                        s,
                         "ToleratedFailureCount",
                         "ToleratedFailureCountPath",
-                        ptr,
                     )?,
                     tolerated_failure_percentage: number_source(
-                        s,
                         "ToleratedFailurePercentage",
                         "ToleratedFailurePercentagePath",
-                        ptr,
                     )?,
                     distributed,
                     label: s.get("Label").and_then(Value::as_str).map(str::to_string),
@@ -491,6 +592,8 @@ impl Builder {
             result_selector,
             result_path: result_path(s.get("ResultPath"), &format!("{ptr}/ResultPath"))?,
             assign,
+            query_language: lang,
+            ata: ata_fields,
             retry,
             catch,
             next,

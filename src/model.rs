@@ -3,6 +3,7 @@
 
 use crate::choice::Rule;
 use crate::intrinsics::Intrinsic;
+use crate::jsonata::Template as Ata;
 use crate::path::Path;
 use crate::template::Template;
 use crate::timestamp::Instant;
@@ -57,6 +58,39 @@ pub enum NumberSource {
     Path(Path),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryLanguage {
+    JsonPath,
+    JsonAta,
+}
+
+/// `Assign` in either query language.
+#[derive(Debug, Clone)]
+pub enum Assign {
+    /// A JSONPath payload template (`.$` keys).
+    Path(Template),
+    /// A JSONata template (`{% %}` values).
+    Ata(Ata),
+}
+
+/// The JSONata fields of a state (present only for JSONata states).
+#[derive(Debug, Clone, Default)]
+pub struct AtaFields {
+    pub arguments: Option<Ata>,
+    pub output: Option<Ata>,
+    pub items: Option<Ata>,
+    pub item_selector: Option<Ata>,
+    pub timeout_seconds: Option<Ata>,
+    pub heartbeat_seconds: Option<Ata>,
+    pub max_concurrency: Option<Ata>,
+    pub tolerated_failure_count: Option<Ata>,
+    pub tolerated_failure_percentage: Option<Ata>,
+    pub seconds: Option<Ata>,
+    pub timestamp: Option<Ata>,
+    pub error: Option<Ata>,
+    pub cause: Option<Ata>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Retrier {
     pub errors: Vec<String>,
@@ -72,7 +106,9 @@ pub struct Catcher {
     pub errors: Vec<String>,
     pub next: StateId,
     pub result_path: ResultPath,
-    pub assign: Option<Template>,
+    pub assign: Option<Assign>,
+    /// JSONata `Output` of the catcher.
+    pub output: Option<Ata>,
 }
 
 #[derive(Debug, Clone)]
@@ -87,7 +123,10 @@ pub struct State {
     pub parameters: Option<Template>,
     pub result_selector: Option<Template>,
     pub result_path: ResultPath,
-    pub assign: Option<Template>,
+    pub assign: Option<Assign>,
+    pub query_language: QueryLanguage,
+    /// JSONata fields (JSONata states only).
+    pub ata: Option<Box<AtaFields>>,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
     /// `Next`; `None` means `End` (or a terminal type).
@@ -103,6 +142,8 @@ pub enum WaitFor {
     Timestamp(Instant),
     SecondsPath(Path),
     TimestampPath(Path),
+    /// JSONata `Seconds` or `Timestamp` expression (in `AtaFields`).
+    Expression,
 }
 
 #[derive(Debug, Clone)]
@@ -136,10 +177,20 @@ pub enum IntegrationPattern {
 }
 
 #[derive(Debug, Clone)]
+pub enum Condition {
+    /// A JSONPath Choice rule.
+    Rule(Rule),
+    /// A JSONata `Condition` (an expression, or a literal boolean).
+    Ata(Ata),
+}
+
+#[derive(Debug, Clone)]
 pub struct ChoiceBranch {
-    pub rule: Rule,
+    pub condition: Condition,
     pub next: StateId,
-    pub assign: Option<Template>,
+    pub assign: Option<Assign>,
+    /// JSONata `Output` of the rule.
+    pub output: Option<Ata>,
 }
 
 #[derive(Debug, Clone)]

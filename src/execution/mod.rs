@@ -25,6 +25,8 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::sync::Arc;
 
+mod ata;
+
 /// Engine limits. The defaults are the service's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits {
@@ -972,13 +974,16 @@ impl Execution {
     fn eval_assign(
         &mut self,
         fid: FiberId,
-        t: Option<&Template>,
+        a: Option<&Assign>,
         input: &Value,
     ) -> Result<Option<Map<String, Value>>, StateError> {
-        let Some(t) = t else { return Ok(None) };
-        match self.eval_template(fid, t, input, None, None)? {
-            Value::Object(m) => Ok(Some(m)),
-            _ => Ok(None),
+        match a {
+            None => Ok(None),
+            Some(Assign::Path(t)) => match self.eval_template(fid, t, input, None, None)? {
+                Value::Object(m) => Ok(Some(m)),
+                _ => Ok(None),
+            },
+            Some(Assign::Ata(_)) => self.ata_assign(fid, a, &ata::AtaInputs::input(input)),
         }
     }
 
@@ -1103,6 +1108,9 @@ impl Execution {
 
     /// Runs a state after its Entered event. Errors go through Retry/Catch.
     fn state_body(&mut self, fid: FiberId, st: &State, input: &Payload) -> Result<(), StateError> {
+        if st.query_language == QueryLanguage::JsonAta {
+            return self.ata_state_body(fid, st, input);
+        }
         if let Kind::Fail { error, cause } = &st.kind {
             let e = self.fail_field(fid, error, "ErrorPath", input)?;
             let c = self.fail_field(fid, cause, "CausePath", input)?;
@@ -1146,11 +1154,11 @@ impl Execution {
             Kind::Choice { branches, default } => {
                 let mut chosen = None;
                 for b in branches {
+                    let Condition::Rule(rule) = &b.condition else {
+                        continue;
+                    };
                     let env = self.env(fid, &after_input);
-                    let hit = b
-                        .rule
-                        .eval(&env)
-                        .map_err(|e| self.runtime(fid, e.message))?;
+                    let hit = rule.eval(&env).map_err(|e| self.runtime(fid, e.message))?;
                     if hit {
                         chosen = Some((b.next, b.assign.as_ref()));
                         break;
@@ -1261,6 +1269,8 @@ impl Execution {
         let now = self.now;
         match w {
             WaitFor::Seconds(s) => Ok(now.saturating_add((*s as i64).saturating_mul(1000))),
+            // Evaluated by the JSONata path.
+            WaitFor::Expression => Ok(now),
             WaitFor::Timestamp(t) => Ok(t.millis()),
             WaitFor::SecondsPath(p) => {
                 let env = self.env(fid, input);
@@ -1401,19 +1411,23 @@ impl Execution {
             return;
         };
         let after_input = self.fiber(fid).effective.clone().unwrap_or(Value::Null);
+        let (ata_timeout, ata_heartbeat) = match self.ata_task_seconds(fid, st, &after_input) {
+            Ok(t) => t,
+            Err(e) => return self.handle_error(fid, e),
+        };
         let timeout_s = match timeout {
             Some(t) => match self.number(fid, t, "TimeoutSeconds", &after_input, false) {
                 Ok(n) => Some(n.max(0.0) as u64),
                 Err(e) => return self.handle_error(fid, e),
             },
-            None => None,
+            None => ata_timeout,
         };
         let heartbeat_s = match heartbeat {
             Some(t) => match self.number(fid, t, "HeartbeatSeconds", &after_input, false) {
                 Ok(n) => Some(n.max(0.0) as u64),
                 Err(e) => return self.handle_error(fid, e),
             },
-            None => None,
+            None => ata_heartbeat,
         };
         let token = if *pattern == IntegrationPattern::WaitForTaskToken {
             let a = self.rng.uuid_v4().replace('-', "");
@@ -1422,12 +1436,19 @@ impl Execution {
         } else {
             None
         };
-        let effective = match &st.parameters {
-            Some(t) => match self.eval_template(fid, t, &after_input, None, token.as_deref()) {
+        let effective = if st.query_language == QueryLanguage::JsonAta {
+            match self.ata_arguments(fid, st, &after_input, token.as_deref()) {
                 Ok(v) => v,
                 Err(e) => return self.handle_error(fid, e),
-            },
-            None => after_input,
+            }
+        } else {
+            match &st.parameters {
+                Some(t) => match self.eval_template(fid, t, &after_input, None, token.as_deref()) {
+                    Ok(v) => v,
+                    Err(e) => return self.handle_error(fid, e),
+                },
+                None => after_input,
+            }
         };
         if let Err(e) = self.check_size(fid, &effective, &st.name) {
             return self.handle_error(fid, e);
@@ -1678,6 +1699,9 @@ impl Execution {
     fn after_result(&mut self, fid: FiberId, result: Value) {
         let sm = self.sm.clone();
         let st = sm.state(self.fiber(fid).state);
+        if st.query_language == QueryLanguage::JsonAta {
+            return self.ata_after_result(fid, st, result);
+        }
         match self.process_result(fid, st, result) {
             Ok((out, vars)) => self.exit_state(fid, Arc::new(out), vars, st.next),
             Err(e) => self.handle_error(fid, e),
@@ -1833,6 +1857,16 @@ impl Execution {
             }
             if let Some(c) = st.catch.iter().find(|c| e.matches(&c.errors)) {
                 let err_out = error_output(&e);
+                if st.query_language == QueryLanguage::JsonAta {
+                    match self.ata_catch(fid, c, err_out) {
+                        Ok((out, vars)) => self.exit_state(fid, Arc::new(out), vars, Some(c.next)),
+                        Err(e2) => {
+                            let prev = self.fiber(fid).prev;
+                            self.fiber_failed(fid, e2, prev, false);
+                        }
+                    }
+                    return;
+                }
                 let raw = self.fiber(fid).input.clone();
                 let vars = match self.eval_assign(fid, c.assign.as_ref(), &err_out) {
                     Ok(v) => v,
@@ -2075,78 +2109,87 @@ impl Execution {
                 tolerated_failure_percentage,
                 ..
             } => {
-                let setup = (|| -> Result<MapSetup, StateError> {
-                    let items = match items_path {
-                        None => effective.clone(),
-                        Some(p) => {
-                            let env = self.env(fid, &effective);
-                            p.find(&env)
-                                .map_err(|miss| {
-                                    self.runtime(
-                                        fid,
-                                        format!("Invalid path '{}' : {}", p.as_str(), miss.detail),
-                                    )
-                                })?
-                                .into_owned()
-                        }
-                    };
-                    let items = match items {
-                        Value::Array(a) => a,
-                        other => {
-                            return Err(self.runtime(
-                                fid,
-                                format!(
-                                    "Map state input must be an array but was: {}",
-                                    match other {
-                                        Value::Object(_) => "object",
-                                        Value::String(_) => "string",
-                                        Value::Number(_) => "number",
-                                        Value::Bool(_) => "boolean",
-                                        Value::Null => "null",
-                                        Value::Array(_) => "array",
-                                    }
-                                ),
-                            ))
-                        }
-                    };
-                    let mc = match max_concurrency {
-                        Some(src) => self.number(fid, src, "MaxConcurrency", &effective, false)?,
-                        None => 0.0,
-                    };
-                    let tc = match tolerated_failure_count {
-                        Some(src) => {
-                            let n =
-                                self.number(fid, src, "ToleratedFailureCount", &effective, false)?;
-                            if n < 0.0 {
-                                return Err(
-                                    self.runtime(fid, "ToleratedFailureCount cannot be negative.")
-                                );
+                let setup = if st.query_language == QueryLanguage::JsonAta {
+                    self.ata_map_setup(fid, st, &effective)
+                } else {
+                    (|| -> Result<MapSetup, StateError> {
+                        let items = match items_path {
+                            None => effective.clone(),
+                            Some(p) => {
+                                let env = self.env(fid, &effective);
+                                p.find(&env)
+                                    .map_err(|miss| {
+                                        self.runtime(
+                                            fid,
+                                            format!(
+                                                "Invalid path '{}' : {}",
+                                                p.as_str(),
+                                                miss.detail
+                                            ),
+                                        )
+                                    })?
+                                    .into_owned()
                             }
-                            Some(n as u64)
-                        }
-                        None => None,
-                    };
-                    let tp = match tolerated_failure_percentage {
-                        Some(src) => {
-                            let n = self.number(
-                                fid,
-                                src,
-                                "ToleratedFailurePercentage",
-                                &effective,
-                                true,
-                            )?;
-                            if !(0.0..=100.0).contains(&n) {
+                        };
+                        let items = match items {
+                            Value::Array(a) => a,
+                            other => {
                                 return Err(self.runtime(
                                     fid,
-                                    "ToleratedFailurePercentage must be between 0 and 100.",
-                                ));
+                                    format!(
+                                        "Map state input must be an array but was: {}",
+                                        serde_json::to_string(&other).unwrap_or_default()
+                                    ),
+                                ))
                             }
-                            Some(n)
-                        }
-                        None => None,
-                    };
-                    Ok((items, mc.max(0.0) as usize, tc, tp))
-                })();
+                        };
+                        let mc = match max_concurrency {
+                            Some(src) => {
+                                self.number(fid, src, "MaxConcurrency", &effective, false)?
+                            }
+                            None => 0.0,
+                        };
+                        let tc = match tolerated_failure_count {
+                            Some(src) => {
+                                let n = self.number(
+                                    fid,
+                                    src,
+                                    "ToleratedFailureCount",
+                                    &effective,
+                                    false,
+                                )?;
+                                if n < 0.0 {
+                                    return Err(self.runtime(
+                                        fid,
+                                        "ToleratedFailureCount cannot be negative.",
+                                    ));
+                                }
+                                Some(n as u64)
+                            }
+                            None => None,
+                        };
+                        let tp = match tolerated_failure_percentage {
+                            Some(src) => {
+                                let n = self.number(
+                                    fid,
+                                    src,
+                                    "ToleratedFailurePercentage",
+                                    &effective,
+                                    true,
+                                )?;
+                                if !(0.0..=100.0).contains(&n) {
+                                    return Err(self.runtime(
+                                        fid,
+                                        "ToleratedFailurePercentage must be between 0 and 100.",
+                                    ));
+                                }
+                                Some(n)
+                            }
+                            None => None,
+                        };
+                        Ok((items, mc.max(0.0) as usize, tc, tp))
+                    })()
+                };
                 let (items, mc, tc, tp) = match setup {
                     Ok(s) => s,
                     Err(e) => return self.handle_error(fid, e),
@@ -2260,17 +2303,22 @@ impl Execution {
             else {
                 return;
             };
-            let input = match item_selector {
-                Some(t) => {
-                    match self.eval_template(parent, t, &map_input, Some((index, &item)), None) {
-                        Ok(v) => v,
-                        Err(e) => {
-                            self.abort_group_children(gid);
-                            return self.group_done(gid, Err(e));
-                        }
+            let selected = if st.query_language == QueryLanguage::JsonAta {
+                self.ata_item(parent, st, &map_input, index, item)
+            } else {
+                match item_selector {
+                    Some(t) => {
+                        self.eval_template(parent, t, &map_input, Some((index, &item)), None)
                     }
+                    None => Ok(item),
                 }
-                None => item,
+            };
+            let input = match selected {
+                Ok(v) => v,
+                Err(e) => {
+                    self.abort_group_children(gid);
+                    return self.group_done(gid, Err(e));
+                }
             };
             let silent = self.group_silent(gid);
             self.silent = silent;
