@@ -527,6 +527,23 @@ impl Execution {
         self.pending()
     }
 
+    /// Runs one step of one ready fiber (one state entered, or one phase of it) and
+    /// returns whether anything ran. Calling it until it returns `false` does what
+    /// `run_ready` does; hosts use it for step-by-step debugging and to run in bounded
+    /// slices (so a stop request can interrupt an endless loop).
+    pub fn run_one(&mut self) -> bool {
+        if self.is_finished() {
+            return false;
+        }
+        match self.ready.pop_front() {
+            Some(fid) => {
+                self.activate(fid);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// What the execution waits for.
     pub fn pending(&self) -> Pending {
         if self.is_finished() {
