@@ -10,6 +10,7 @@ pub mod conformance;
 pub mod error;
 pub mod examples;
 pub mod execution;
+pub mod graph;
 pub mod history;
 pub mod host;
 pub mod intrinsics;
@@ -23,6 +24,8 @@ pub mod template;
 pub mod timestamp;
 pub mod validate;
 pub mod vars;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use error::{Error, StateError};
 pub use execution::{Execution, ExecutionOptions, Limits, Outcome, Pending, Status};

@@ -1,0 +1,98 @@
+// The one place that talks to the wasm-bindgen glue. It owns the engine instance and
+// replaces it if an engine bug ever traps (a Rust panic reaches JS as a
+// `WebAssembly.RuntimeError` and leaves that instance unusable): the failing call
+// throws an `InternalError`, objects of the old instance are retired, and wrappers
+// that can rebuild their engine object (state machines) do so on their next call.
+
+import * as glue from '../wasm/statelab.js';
+import { InternalError, fromEngine } from './errors.js';
+
+let compiled = null;
+let generation = 0;
+/** Engine objects of the current instance, retired when it is replaced. */
+let live = new Set();
+let sinceSweep = 0;
+
+/** Instantiates the engine from a compiled `WebAssembly.Module` (entry points call it). */
+export function instantiate(module) {
+  compiled = module;
+  glue.initSync({ module });
+}
+
+export function isReady() {
+  return compiled !== null;
+}
+
+/** The instance generation: engine objects from an older one are gone. */
+export function currentGeneration() {
+  return generation;
+}
+
+/** Registers an engine object so that it can be retired with its instance. */
+export function track(obj) {
+  live.add(new WeakRef(obj));
+  if (++sinceSweep > 4096) {
+    sinceSweep = 0;
+    for (const r of live) if (r.deref() === undefined) live.delete(r);
+  }
+  return obj;
+}
+
+function replaceInstance() {
+  // Retire the old objects first: their finalizers would otherwise free pointers in
+  // the new instance's memory.
+  for (const r of live) {
+    const o = r.deref();
+    if (o !== undefined) {
+      try {
+        o.__destroy_into_raw();
+      } catch {
+        // already freed
+      }
+    }
+  }
+  live = new Set();
+  generation++;
+  glue.__statelab_forget_instance();
+  glue.initSync({ module: compiled });
+}
+
+/**
+ * Converts whatever a wasm call threw: engine errors (JSON text) become their `Error`
+ * subclass; a trap replaces the instance and becomes an `InternalError`.
+ */
+export function translate(e) {
+  if (typeof e === 'string') return fromEngine(e);
+  if (
+    e instanceof WebAssembly.RuntimeError ||
+    (e instanceof RangeError && /call stack/i.test(e.message))
+  ) {
+    let detail = '';
+    try {
+      detail = glue.lastPanic();
+    } catch {
+      // the trapped instance may not answer
+    }
+    try {
+      replaceInstance();
+    } catch (err) {
+      return new InternalError(`the engine failed and could not be restarted: ${err}`, { cause: e });
+    }
+    return new InternalError(
+      `internal engine error${detail ? `: ${detail}` : ''} (the engine was restarted; please report this)`,
+      { cause: e },
+    );
+  }
+  return e;
+}
+
+/** Runs `f` (a wasm call), translating what it throws. */
+export function call(f) {
+  try {
+    return f();
+  } catch (e) {
+    throw translate(e);
+  }
+}
+
+export { glue };

@@ -1,0 +1,641 @@
+//! WebAssembly bindings: the small surface the npm package (`pkg/`) drives. The only
+//! module that imports wasm-bindgen; compiled for `wasm32` only.
+//!
+//! Everything crosses the boundary as JSON text (inputs, outputs, options, events), so
+//! key order is kept and numbers never turn into JS `Map`s. Every entry point returns
+//! a `Result` or a plain value and never panics on bad input; errors are JSON text
+//! `{"code": …, "message": …}` that `pkg/lib/errors.js` turns into `Error` subclasses.
+//!
+//! The JS wrapper runs the loop: `run(budget)` executes ready work (answering mocked
+//! tasks and, under the virtual clock, moving time when nothing else can happen), then
+//! says what it waits for; the wrapper calls the JS task handlers for the requests it
+//! takes, feeds their answers back with `complete`/`fail`, and waits for real time or
+//! for promises when the execution is idle.
+
+use crate::execution::{Execution, ExecutionOptions, Limits, Pending};
+use crate::graph::Graph;
+use crate::history::HistoryEvent;
+use crate::host::{TaskHandler, TaskRequest, TaskResponse};
+use crate::mock::{MockConfig, MockHandler};
+use crate::model::StateMachine;
+use crate::validate::{self, MachineType};
+use crate::Error;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use wasm_bindgen::prelude::*;
+
+// ------------------------------------------------------------------------ errors
+
+fn error_value(code: &str, message: &str, extra: Option<(&str, Value)>) -> JsValue {
+    let mut m = Map::new();
+    m.insert("code".into(), Value::String(code.into()));
+    m.insert("message".into(), Value::String(message.into()));
+    if let Some((k, v)) = extra {
+        m.insert(k.into(), v);
+    }
+    JsValue::from_str(&Value::Object(m).to_string())
+}
+
+fn host_error(e: Error) -> JsValue {
+    let message = e.to_string();
+    match e {
+        Error::InvalidDefinition(d) => error_value(
+            "INVALID_DEFINITION",
+            &message,
+            Some((
+                "diagnostics",
+                serde_json::to_value(d).unwrap_or(Value::Null),
+            )),
+        ),
+        Error::InvalidExecutionInput(_) => error_value("INVALID_EXECUTION_INPUT", &message, None),
+        Error::Invalid(_) => error_value("INVALID_ARGUMENT", &message, None),
+        Error::NotFound(_) => error_value("NOT_FOUND", &message, None),
+    }
+}
+
+fn invalid(message: impl AsRef<str>) -> JsValue {
+    error_value("INVALID_ARGUMENT", message.as_ref(), None)
+}
+
+fn parse_json(text: &str, what: &str) -> Result<Value, JsValue> {
+    serde_json::from_str(text).map_err(|e| invalid(format!("{what} is not valid JSON: {e}")))
+}
+
+thread_local! {
+    static LAST_PANIC: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Installs a panic hook that keeps the message, so the wrapper can report what went
+/// wrong when an engine bug traps (the instance is then replaced).
+#[wasm_bindgen(start)]
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let text = info.to_string();
+        LAST_PANIC.with(|p| {
+            if let Ok(mut p) = p.try_borrow_mut() {
+                *p = text;
+            }
+        });
+    }));
+}
+
+/// The message of the last Rust panic (an engine bug), or an empty string.
+#[wasm_bindgen(js_name = lastPanic)]
+pub fn last_panic() -> String {
+    LAST_PANIC.with(|p| p.try_borrow().map(|s| s.clone()).unwrap_or_default())
+}
+
+/// The crate version.
+#[wasm_bindgen(js_name = engineVersion)]
+pub fn engine_version() -> String {
+    env!("CARGO_PKG_VERSION").into()
+}
+
+/// Whether the engine was built with the JSONata query language.
+#[wasm_bindgen(js_name = hasJsonata)]
+pub fn has_jsonata() -> bool {
+    cfg!(feature = "jsonata")
+}
+
+// ------------------------------------------------------------------------ validate
+
+/// Validates definition text; returns the diagnostics as a JSON array. `express`
+/// validates for an EXPRESS state machine.
+#[wasm_bindgen]
+pub fn validate(text: &str, express: bool) -> String {
+    let options = validate::Options {
+        machine_type: if express {
+            MachineType::Express
+        } else {
+            MachineType::Standard
+        },
+    };
+    let (_, diagnostics) = validate::validate_text_with(text, &options);
+    serde_json::to_string(&diagnostics).unwrap_or_else(|_| "[]".into())
+}
+
+// ------------------------------------------------------------------------ mocks
+
+/// A parsed and checked `MockConfigFile`, shared by many executions.
+#[wasm_bindgen]
+pub struct WasmMock {
+    config: Arc<MockConfig>,
+}
+
+#[wasm_bindgen]
+impl WasmMock {
+    #[wasm_bindgen(constructor)]
+    pub fn new(text: &str) -> Result<WasmMock, JsValue> {
+        MockConfig::from_text(text)
+            .map(|c| WasmMock {
+                config: Arc::new(c),
+            })
+            .map_err(|e| {
+                error_value(
+                    "INVALID_MOCK_CONFIG",
+                    &e.to_string(),
+                    Some(("path", Value::String(e.path.clone()))),
+                )
+            })
+    }
+}
+
+// ------------------------------------------------------------------------ machines
+
+/// A compiled state machine.
+#[wasm_bindgen]
+pub struct WasmMachine {
+    sm: Arc<StateMachine>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+struct StartOptions {
+    input: Value,
+    name: Option<String>,
+    state_machine_name: Option<String>,
+    region: Option<String>,
+    account: Option<String>,
+    role_arn: Option<String>,
+    seed: Option<u64>,
+    start_time: Option<f64>,
+    limits: LimitOptions,
+    test_case: Option<String>,
+    /// State names and resources the JS side has handlers for.
+    handlers: Vec<String>,
+    /// `true` for the virtual clock (the default), `false` for real time.
+    virtual_clock: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+struct LimitOptions {
+    max_history_events: Option<f64>,
+    max_payload_bytes: Option<f64>,
+    max_transitions: Option<f64>,
+    inline_map_concurrency: Option<f64>,
+}
+
+fn count(v: Option<f64>, name: &str, default: u64) -> Result<u64, JsValue> {
+    match v {
+        None => Ok(default),
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Ok(n as u64),
+        Some(n) => Err(invalid(format!(
+            "limits.{name} must be a non-negative integer (0 lifts the limit), got {n}"
+        ))),
+    }
+}
+
+#[wasm_bindgen]
+impl WasmMachine {
+    /// Validates and compiles definition text.
+    #[wasm_bindgen(constructor)]
+    pub fn new(definition: &str) -> Result<WasmMachine, JsValue> {
+        crate::compile_text(definition)
+            .map(|sm| WasmMachine { sm })
+            .map_err(host_error)
+    }
+
+    /// The graph model (see `crate::graph`) as JSON.
+    pub fn graph(&self) -> String {
+        Graph::of(&self.sm).to_json().to_string()
+    }
+
+    /// The definition as compiled (key order kept) as JSON.
+    pub fn definition(&self) -> String {
+        self.sm.definition.to_string()
+    }
+
+    /// Starts an execution. `options` is the JSON of `StartOptions`.
+    pub fn start(&self, options: &str) -> Result<WasmExecution, JsValue> {
+        self.start_with(options, None)
+    }
+
+    /// Starts an execution whose Task states of `options.testCase` `mock` answers.
+    #[wasm_bindgen(js_name = startMocked)]
+    pub fn start_mocked(&self, options: &str, mock: &WasmMock) -> Result<WasmExecution, JsValue> {
+        self.start_with(options, Some(mock))
+    }
+}
+
+impl WasmMachine {
+    fn start_with(&self, options: &str, mock: Option<&WasmMock>) -> Result<WasmExecution, JsValue> {
+        let o: StartOptions = serde_json::from_str(options)
+            .map_err(|e| invalid(format!("bad start options: {e}")))?;
+        let defaults = ExecutionOptions::default();
+        let limits = Limits {
+            max_history_events: count(
+                o.limits.max_history_events,
+                "maxHistoryEvents",
+                defaults.limits.max_history_events as u64,
+            )? as usize,
+            max_payload_bytes: count(
+                o.limits.max_payload_bytes,
+                "maxPayloadBytes",
+                defaults.limits.max_payload_bytes as u64,
+            )? as usize,
+            max_transitions: count(
+                o.limits.max_transitions,
+                "maxTransitions",
+                defaults.limits.max_transitions,
+            )?,
+            inline_map_concurrency: count(
+                o.limits.inline_map_concurrency,
+                "inlineMapConcurrency",
+                defaults.limits.inline_map_concurrency as u64,
+            )?
+            .max(1) as usize,
+        };
+        let start_time = match o.start_time {
+            None => defaults.start_time,
+            Some(t) if t.is_finite() && t.abs() < 8.64e15 => t.floor() as i64,
+            Some(t) => return Err(invalid(format!("startTime is out of range: {t}"))),
+        };
+        let state_machine_name = o
+            .state_machine_name
+            .clone()
+            .unwrap_or_else(|| defaults.state_machine_name.clone());
+        let mock = match (mock, &o.test_case) {
+            (Some(m), Some(tc)) => Some(mock_for(&m.config, &state_machine_name, tc)?),
+            (Some(_), None) => return Err(invalid("a mock config needs a testCase")),
+            (None, Some(_)) => return Err(invalid("testCase needs a mock config")),
+            (None, None) => None,
+        };
+        let opts = ExecutionOptions {
+            input: o.input,
+            name: o.name,
+            state_machine_name,
+            region: o.region.unwrap_or(defaults.region),
+            account: o.account.unwrap_or(defaults.account),
+            role_arn: o.role_arn,
+            seed: o.seed.unwrap_or(0),
+            start_time,
+            limits,
+        };
+        let ex = Execution::start(self.sm.clone(), opts).map_err(host_error)?;
+        Ok(WasmExecution {
+            ex,
+            mock,
+            js_keys: o.handlers.into_iter().collect(),
+            virtual_clock: o.virtual_clock.unwrap_or(true),
+            js_queue: Vec::new(),
+            outstanding: HashSet::new(),
+            tokens: BTreeMap::new(),
+            next_timer: 0.0,
+        })
+    }
+}
+
+/// The mock handler for a test case, with the set of states it answers.
+fn mock_for(
+    config: &MockConfig,
+    state_machine_name: &str,
+    test_case: &str,
+) -> Result<(MockHandler, HashSet<String>), JsValue> {
+    let mock_error = |e: crate::mock::MockError| {
+        error_value(
+            "INVALID_MOCK_CONFIG",
+            &e.to_string(),
+            Some(("path", Value::String(e.path.clone()))),
+        )
+    };
+    // The entry named like the state machine, else the file's only one.
+    let name = if config.state_machines.contains_key(state_machine_name) {
+        state_machine_name
+    } else {
+        config.state_machine_name(None).map_err(mock_error)?
+    };
+    let handler = config.handler(name, test_case).map_err(mock_error)?;
+    let states = config.state_machines[name][test_case]
+        .keys()
+        .cloned()
+        .collect();
+    Ok((handler, states))
+}
+
+// ------------------------------------------------------------------------ executions
+
+/// `run` results: the low two bits say what the execution waits for.
+const RUNNABLE: u32 = 0;
+const TIMER: u32 = 1;
+const WAITING: u32 = 2;
+const DONE: u32 = 3;
+/// Set when `takeRequests` has requests for the JS handlers.
+const HAS_REQUESTS: u32 = 4;
+
+struct TokenInfo {
+    state_name: String,
+    resource: String,
+    input: Value,
+}
+
+/// A running (or finished) execution.
+#[wasm_bindgen]
+pub struct WasmExecution {
+    ex: Execution,
+    mock: Option<(MockHandler, HashSet<String>)>,
+    js_keys: HashSet<String>,
+    virtual_clock: bool,
+    /// Requests for the JS handlers, not taken yet.
+    js_queue: Vec<TaskRequest>,
+    /// Requests given to JS handlers whose answer has not come back.
+    outstanding: HashSet<u64>,
+    /// Task tokens handed out, with what they belong to (pruned lazily).
+    tokens: BTreeMap<String, TokenInfo>,
+    next_timer: f64,
+}
+
+#[wasm_bindgen]
+impl WasmExecution {
+    /// Runs at most `budget` steps of ready work. Returns `RUNNABLE` (budget spent),
+    /// `TIMER` (idle until `nextTimer()`), `WAITING` (for handler answers or task
+    /// tokens) or `DONE`, plus `HAS_REQUESTS` when JS handlers have work.
+    pub fn run(&mut self, budget: u32) -> u32 {
+        let mut spent = 0u32;
+        loop {
+            if spent >= budget {
+                return RUNNABLE | self.requests_flag();
+            }
+            if self.ex.run_one() {
+                spent += 1;
+                continue;
+            }
+            // Nothing is ready: answer what the mocks answer, hand the rest to JS.
+            if self.route_requests() {
+                continue;
+            }
+            if !self.js_queue.is_empty() {
+                return self.code() | HAS_REQUESTS;
+            }
+            match self.ex.pending() {
+                Pending::Done => return DONE,
+                Pending::External => return WAITING,
+                Pending::Timer(t) => {
+                    let idle = self.outstanding.is_empty() && self.live_tokens() == 0;
+                    if t <= self.ex.now() || (self.virtual_clock && idle) {
+                        self.ex.advance_to(t);
+                        spent += 1;
+                    } else {
+                        self.next_timer = t as f64;
+                        return TIMER;
+                    }
+                }
+            }
+        }
+    }
+
+    /// When `run` returned `TIMER`: the time (ms since the epoch) the next timer fires.
+    #[wasm_bindgen(js_name = nextTimer)]
+    pub fn next_timer(&self) -> f64 {
+        self.next_timer
+    }
+
+    /// Moves the clock forward to `t` (ms since the epoch) and fires the timers due.
+    #[wasm_bindgen(js_name = advanceTo)]
+    pub fn advance_to(&mut self, t: f64) {
+        if t.is_finite() {
+            self.ex.advance_to(t as i64);
+        }
+    }
+
+    /// The current time of the execution's clock.
+    pub fn now(&self) -> f64 {
+        self.ex.now() as f64
+    }
+
+    /// The requests for JS handlers, as a JSON array of
+    /// `{id, stateName, resource, input, invocation, taskToken?}`.
+    #[wasm_bindgen(js_name = takeRequests)]
+    pub fn take_requests(&mut self) -> String {
+        let mut out = String::from("[");
+        for (i, r) in self.js_queue.drain(..).enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let mut m = Map::new();
+            m.insert("id".into(), json!(r.id));
+            m.insert("stateName".into(), Value::String(r.state_name));
+            m.insert("resource".into(), Value::String(r.resource));
+            m.insert("input".into(), r.input);
+            m.insert("invocation".into(), json!(r.invocation));
+            if let Some(t) = r.task_token {
+                m.insert("taskToken".into(), Value::String(t));
+            }
+            self.outstanding.insert(r.id);
+            out.push_str(&Value::Object(m).to_string());
+        }
+        out.push(']');
+        out
+    }
+
+    /// A JS handler's result (JSON text). Returns `false` when the task no longer
+    /// waits (the execution stopped, the task timed out).
+    pub fn complete(&mut self, id: f64, result: &str) -> Result<bool, JsValue> {
+        let value = parse_json(result, "the task result")?;
+        Ok(self.answer(id, TaskResponse::Success(value)))
+    }
+
+    /// A JS handler's failure.
+    pub fn fail(&mut self, id: f64, error: String, cause: Option<String>) -> bool {
+        self.answer(id, TaskResponse::Failure { error, cause })
+    }
+
+    /// A `.waitForTaskToken` task's JS handler has finished: the answer now comes
+    /// through `sendTaskSuccess`/`sendTaskFailure`.
+    #[wasm_bindgen(js_name = handlerDone)]
+    pub fn handler_done(&mut self, id: f64) {
+        self.outstanding.remove(&(id as u64));
+    }
+
+    #[wasm_bindgen(js_name = sendTaskSuccess)]
+    pub fn send_task_success(&mut self, token: &str, output: &str) -> Result<(), JsValue> {
+        let value = parse_json(output, "the task output")?;
+        self.ex.send_task_success(token, value).map_err(token_error)
+    }
+
+    #[wasm_bindgen(js_name = sendTaskFailure)]
+    pub fn send_task_failure(
+        &mut self,
+        token: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<(), JsValue> {
+        self.ex
+            .send_task_failure(token, error, cause)
+            .map_err(token_error)
+    }
+
+    #[wasm_bindgen(js_name = sendTaskHeartbeat)]
+    pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), JsValue> {
+        self.ex.send_task_heartbeat(token).map_err(token_error)
+    }
+
+    /// Tasks waiting for `sendTask*`: a JSON array of `{taskToken, stateName, resource,
+    /// input}`, oldest first.
+    #[wasm_bindgen(js_name = pendingTokens)]
+    pub fn pending_tokens(&mut self) -> String {
+        let live: Vec<String> = self.ex.pending_tokens();
+        let live_set: HashSet<&String> = live.iter().collect();
+        self.tokens.retain(|k, _| live_set.contains(k));
+        let items: Vec<Value> = live
+            .iter()
+            .filter_map(|t| {
+                let info = self.tokens.get(t)?;
+                Some(json!({
+                    "taskToken": t,
+                    "stateName": info.state_name,
+                    "resource": info.resource,
+                    "input": info.input,
+                }))
+            })
+            .collect();
+        Value::Array(items).to_string()
+    }
+
+    /// `StopExecution`.
+    pub fn stop(&mut self, error: Option<String>, cause: Option<String>) {
+        self.ex.stop(error, cause);
+        self.js_queue.clear();
+        self.outstanding.clear();
+    }
+
+    #[wasm_bindgen(js_name = isFinished)]
+    pub fn is_finished(&self) -> bool {
+        self.ex.is_finished()
+    }
+
+    #[wasm_bindgen(js_name = historyLength)]
+    pub fn history_length(&self) -> u32 {
+        self.ex.history().len() as u32
+    }
+
+    /// History events from index `from` on, as a JSON array in the shape of
+    /// `GetExecutionHistory`, except `timestamp`: milliseconds since the epoch.
+    pub fn history(&self, from: u32) -> String {
+        let events = self.ex.history();
+        let from = (from as usize).min(events.len());
+        let mut out = String::with_capacity(64 * (events.len() - from) + 2);
+        out.push('[');
+        for (i, e) in events[from..].iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&event_json(e).to_string());
+        }
+        out.push(']');
+        out
+    }
+
+    /// `{status, output?, error?, cause?, executionArn, startDate, stopDate?}` as JSON
+    /// (dates in ms since the epoch; `stopDate` once finished).
+    pub fn outcome(&self) -> String {
+        let mut v = self.ex.outcome().to_json();
+        if let Value::Object(m) = &mut v {
+            m.insert("executionArn".into(), json!(self.ex.execution_arn()));
+            let history = self.ex.history();
+            if let Some(first) = history.first() {
+                m.insert("startDate".into(), json!(first.timestamp));
+            }
+            if self.ex.is_finished() {
+                if let Some(last) = history.last() {
+                    m.insert("stopDate".into(), json!(last.timestamp));
+                }
+            }
+        }
+        v.to_string()
+    }
+
+    #[wasm_bindgen(js_name = executionArn)]
+    pub fn execution_arn(&self) -> String {
+        self.ex.execution_arn().into()
+    }
+}
+
+fn token_error(e: Error) -> JsValue {
+    error_value("INVALID_TOKEN", &e.to_string(), None)
+}
+
+fn event_json(e: &HistoryEvent) -> Value {
+    let mut v = e.to_json();
+    if let Value::Object(m) = &mut v {
+        m.insert("timestamp".into(), json!(e.timestamp));
+    }
+    v
+}
+
+impl WasmExecution {
+    fn code(&self) -> u32 {
+        match self.ex.pending() {
+            Pending::Done => DONE,
+            Pending::External => WAITING,
+            Pending::Timer(t) if t <= self.ex.now() => RUNNABLE,
+            Pending::Timer(_) => TIMER,
+        }
+    }
+
+    fn requests_flag(&self) -> u32 {
+        if self.js_queue.is_empty() {
+            0
+        } else {
+            HAS_REQUESTS
+        }
+    }
+
+    fn live_tokens(&self) -> usize {
+        if self.tokens.is_empty() {
+            0
+        } else {
+            self.ex.pending_tokens().len()
+        }
+    }
+
+    fn answer(&mut self, id: f64, response: TaskResponse) -> bool {
+        let id = id as u64;
+        self.outstanding.remove(&id);
+        self.ex.complete_task(id, response).is_ok()
+    }
+
+    /// Routes new task requests: mocked ones are answered now, JS-handled ones queued,
+    /// `.waitForTaskToken` ones without a handler wait for their token. Returns whether
+    /// any was answered here (so there may be ready work).
+    fn route_requests(&mut self) -> bool {
+        let requests = self.ex.take_requests();
+        if requests.is_empty() {
+            return false;
+        }
+        let mut answered = false;
+        for r in requests {
+            if let Some(t) = &r.task_token {
+                self.tokens.insert(
+                    t.clone(),
+                    TokenInfo {
+                        state_name: r.state_name.clone(),
+                        resource: r.resource.clone(),
+                        input: r.input.clone(),
+                    },
+                );
+            }
+            if self.js_keys.contains(&r.state_name) || self.js_keys.contains(&r.resource) {
+                self.js_queue.push(r);
+                continue;
+            }
+            let mocked = self
+                .mock
+                .as_ref()
+                .is_some_and(|(_, states)| states.contains(&r.state_name));
+            if r.task_token.is_some() && !mocked {
+                continue;
+            }
+            let response = match self.mock.as_mut() {
+                Some((handler, _)) => handler.invoke(&r),
+                None => TaskResponse::Unhandled,
+            };
+            let _ = self.ex.complete_task(r.id, response);
+            answered = true;
+        }
+        answered
+    }
+}
