@@ -88,6 +88,30 @@ function reviveResult(o) {
 const GROUP_EVENT = /^(Map|Parallel)State(Started|Succeeded|Failed|Aborted)$/;
 const GROUP_END = /^(Map|Parallel)State(Succeeded|Failed|Aborted)$/;
 
+/** What a task handler gets besides its input. */
+class TaskContext {
+  #execution;
+  #signal;
+  constructor(execution, r, signal) {
+    this.#execution = execution;
+    this.#signal = signal;
+    this.stateName = r.stateName;
+    this.resource = r.resource;
+    this.invocation = r.invocation;
+    if (r.taskToken !== undefined) this.taskToken = r.taskToken;
+  }
+  get execution() {
+    return this.#execution;
+  }
+  get executionArn() {
+    return this.#execution.executionArn;
+  }
+  /** Aborted when the execution stops or ends. */
+  get signal() {
+    return this.#signal();
+  }
+}
+
 export class Execution {
   #h;
   #machine;
@@ -109,15 +133,21 @@ export class Execution {
   #paused;
   #done = false;
   #failed = null;
-  #abort = new AbortController();
+  /** Created when a handler first reads `context.signal`. */
+  #abort = null;
+  #ephemeral;
   #resolve;
   #reject;
   #stepChain = Promise.resolve();
+  /** The signal handlers see: aborted when the execution stops or ends. */
+  #signal = () => (this.#abort ??= new AbortController()).signal;
+  #disposed = false;
   #arn;
 
   /** @internal Use `StateMachine.start`. */
-  constructor(machine, handle, { handlers, virtualClock, paused, onEvent, signal }) {
+  constructor(machine, handle, { handlers, virtualClock, paused, onEvent, signal, ephemeral = false }) {
     this.#machine = machine;
+    this.#ephemeral = ephemeral;
     this.#h = track(handle);
     this.#handlers = handlers;
     this.#virtual = virtualClock;
@@ -141,6 +171,7 @@ export class Execution {
 
   /** The execution's ARN. */
   get executionArn() {
+    if (this.#arn === undefined) this.#live();
     return (this.#arn ??= call(() => this.#h.executionArn()));
   }
 
@@ -206,14 +237,14 @@ export class Execution {
     const e = error === undefined || error === null ? undefined : String(error);
     const c = cause === undefined || cause === null ? undefined : String(cause);
     call(() => this.#h.stop(e, c));
-    this.#abort.abort(new Error('execution stopped'));
+    this.#abort?.abort(new Error('execution stopped'));
     this.#inputs++;
     this.#finish();
   }
 
   /** Tasks waiting for `sendTaskSuccess` / `sendTaskFailure`, oldest first. */
   pendingTaskTokens() {
-    if (this.#done) return [];
+    if (this.#done || this.#disposed) return [];
     return JSON.parse(call(() => this.#h.pendingTokens()));
   }
 
@@ -289,10 +320,36 @@ export class Execution {
     return this.#stateOf[id - 1];
   }
 
+  /**
+   * Frees the engine's memory for this execution now rather than when it is garbage
+   * collected (a running execution is stopped first). Afterwards only `result`,
+   * `status` and the events already delivered remain.
+   */
+  dispose() {
+    if (this.#disposed) return;
+    if (!this.#done) this.stop();
+    if (this.#wantEvents) this.#pull(true);
+    this.#outcome();
+    this.#disposed = true;
+    try {
+      this.#h.free();
+    } catch {
+      // already retired with an engine instance
+    }
+  }
+
+  [Symbol.dispose]() {
+    this.dispose();
+  }
+
   // ------------------------------------------------------------------ the driver
 
   #running_check() {
     if (this.#done) throw new ExecutionStateError('the execution has ended');
+  }
+
+  #live() {
+    if (this.#disposed) throw new ExecutionStateError('the execution was disposed');
   }
 
   #input() {
@@ -408,15 +465,7 @@ export class Execution {
   /** Calls the handler for a request; returns whether it answered synchronously. */
   #dispatch(r) {
     const handler = this.#handlers.get(r.stateName) ?? this.#handlers.get(r.resource);
-    const context = {
-      stateName: r.stateName,
-      resource: r.resource,
-      invocation: r.invocation,
-      taskToken: r.taskToken,
-      executionArn: this.executionArn,
-      execution: this,
-      signal: this.#abort.signal,
-    };
+    const context = new TaskContext(this, r, this.#signal);
     let out;
     try {
       out = handler(r.input, context);
@@ -501,7 +550,7 @@ export class Execution {
   /** Fetches new events from the engine; delivers them unless paused. */
   #pull(fetchOnly = false) {
     const h = this.#h;
-    if (this.#done) return;
+    if (this.#failed || this.#disposed) return;
     const have = this.#events.length;
     const n = call(() => h.historyLength());
     if (n > have) {
@@ -560,10 +609,15 @@ export class Execution {
 
   #finish() {
     if (this.#done) return;
-    this.#pull(true);
-    this.#deliver(this.#events.length);
+    if (this.#wantEvents) {
+      this.#pull(true);
+      this.#deliver(this.#events.length);
+    }
     const result = this.#outcome();
     this.#done = true;
+    // Ending is an abort for handlers still running.
+    this.#abort?.abort(new Error('execution ended'));
+    if (this.#ephemeral) this.dispose();
     this.#wakeUp();
     for (const w of this.#iterators) w();
     this.#resolve(result);
@@ -573,7 +627,7 @@ export class Execution {
     if (this.#done) return;
     this.#done = true;
     this.#failed = e;
-    this.#abort.abort(e);
+    this.#abort?.abort(e);
     this.#wakeUp();
     for (const w of this.#iterators) w();
     this.#reject(e);

@@ -146,7 +146,22 @@ export class StateMachine {
 
   /** Starts an execution. See `StartOptions`. */
   start(options = {}) {
+    return this.#start(options, false);
+  }
+
+  /** Starts an execution and resolves with its result. */
+  run(options = {}) {
+    try {
+      // Nobody can reach this execution but its result: free it as soon as it ends.
+      return this.#start(options, true).result;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  #start(options, ephemeral) {
     const { json, mock, driver } = startOptions(this, options);
+    driver.ephemeral = ephemeral;
     const machine = this.#engine();
     const handle =
       mock === undefined
@@ -156,15 +171,6 @@ export class StateMachine {
             return call(() => machine.startMocked(json, m));
           })();
     return new Execution(this, handle, driver);
-  }
-
-  /** Starts an execution and resolves with its result. */
-  run(options = {}) {
-    try {
-      return this.start(options).result;
-    } catch (e) {
-      return Promise.reject(e);
-    }
   }
 }
 
