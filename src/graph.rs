@@ -21,8 +21,8 @@ use serde_json::Value;
 pub struct Graph {
     /// The node the execution starts at.
     pub start_at: String,
-    /// Every state, in definition order, nested ones right after their owner's
-    /// preceding siblings (depth first).
+    /// Every state in definition order, the states of a Parallel's branches or a Map's
+    /// processor right after it (depth first).
     pub nodes: Vec<Node>,
     pub containers: Vec<Container>,
     pub edges: Vec<Edge>,
@@ -170,7 +170,8 @@ impl Graph {
         }
         let mut nodes = Vec::with_capacity(sm.states.len());
         let mut edges = Vec::new();
-        for (id, st) in sm.states.iter().enumerate() {
+        for id in depth_first(sm) {
+            let st = sm.state(id);
             let raw = def.pointer(&st.pointer);
             let field = |k: &str| raw.and_then(|r| r.get(k));
             let ends = matches!(st.kind, Kind::Succeed | Kind::Fail { .. })
@@ -267,6 +268,34 @@ impl Graph {
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
+}
+
+/// State ids in definition order, each Parallel or Map followed by the states of its
+/// branches or processor (depth first).
+fn depth_first(sm: &StateMachine) -> Vec<usize> {
+    let mut by_scope: Vec<Vec<usize>> = vec![Vec::new(); sm.scopes.len()];
+    for (id, st) in sm.states.iter().enumerate() {
+        by_scope[st.scope].push(id);
+    }
+    let mut out = Vec::with_capacity(sm.states.len());
+    // An explicit stack (scope, position) keeps deep nesting off the call stack.
+    let mut stack = vec![(sm.root, 0usize)];
+    while let Some((scope, pos)) = stack.pop() {
+        let Some(&id) = by_scope[scope].get(pos) else {
+            continue;
+        };
+        out.push(id);
+        stack.push((scope, pos + 1));
+        let nested: &[ScopeId] = match &sm.state(id).kind {
+            Kind::Parallel { branches } => branches,
+            Kind::Map { processor, .. } => std::slice::from_ref(processor),
+            _ => &[],
+        };
+        for &b in nested.iter().rev() {
+            stack.push((b, 0));
+        }
+    }
+    out
 }
 
 /// `/X/Branches/0/States/<escaped name>` → `/X/Branches/0`.
