@@ -88,6 +88,13 @@ pub fn last_panic() -> String {
     LAST_PANIC.with(|p| p.try_borrow().map(|s| s.clone()).unwrap_or_default())
 }
 
+/// Panics on purpose, so the package's tests can check that an engine bug leaves
+/// everything else usable. Not part of the API.
+#[wasm_bindgen(js_name = __statelabPanicForTests)]
+pub fn panic_for_tests() {
+    panic!("a deliberate panic for the package's tests");
+}
+
 /// The crate version.
 #[wasm_bindgen(js_name = engineVersion)]
 pub fn engine_version() -> String {
@@ -154,7 +161,8 @@ pub struct WasmMachine {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 struct StartOptions {
-    input: Value,
+    /// The execution input; `{}` when absent.
+    input: Option<Value>,
     name: Option<String>,
     state_machine_name: Option<String>,
     region: Option<String>,
@@ -265,7 +273,7 @@ impl WasmMachine {
             (None, None) => None,
         };
         let opts = ExecutionOptions {
-            input: o.input,
+            input: o.input.unwrap_or_else(|| json!({})),
             name: o.name,
             state_machine_name,
             region: o.region.unwrap_or(defaults.region),

@@ -40,7 +40,8 @@ fn types(ex: &WasmExecution) -> Vec<String> {
 }
 
 fn task(name: &str, next: Option<&str>) -> Value {
-    let mut s = json!({"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F"});
+    let mut s =
+        json!({"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F"});
     match next {
         Some(n) => s["Next"] = json!(n),
         None => s["End"] = json!(true),
@@ -81,7 +82,10 @@ fn validation_reports_positions() {
         serde_json::from_str(&validate("{\"StartAt\": \"X\",\n \"States\": {}}", false)).unwrap();
     assert_eq!(d[0]["code"], "MISSING_TRANSITION_TARGET");
     assert_eq!(d[0]["location"], "/StartAt");
-    assert_eq!((d[0]["line"].clone(), d[0]["column"].clone()), (json!(1), json!(13)));
+    assert_eq!(
+        (d[0]["line"].clone(), d[0]["column"].clone()),
+        (json!(1), json!(13))
+    );
 }
 
 #[wasm_bindgen_test]
@@ -112,7 +116,12 @@ fn js_handled_tasks_round_trip() {
         let input = reqs[0]["input"].clone();
         // Nothing moves while the answer is outstanding.
         assert_eq!(ex.run(1000), WAITING);
-        assert!(ex.complete(id, &json!({"n": input["n"].as_i64().unwrap() + 1}).to_string()).unwrap());
+        assert!(ex
+            .complete(
+                id,
+                &json!({"n": input["n"].as_i64().unwrap() + 1}).to_string()
+            )
+            .unwrap());
         // A second answer to the same task is refused.
         assert!(!ex.complete(id, "1").unwrap());
     }
@@ -133,11 +142,17 @@ fn handler_failures_reach_catchers() {
     let mut ex = m.start(r#"{"handlers": ["A"]}"#).unwrap();
     assert_eq!(ex.run(100), WAITING | HAS_REQUESTS);
     let reqs: Vec<Value> = serde_json::from_str(&ex.take_requests()).unwrap();
-    assert!(ex.fail(reqs[0]["id"].as_f64().unwrap(), "Oops".into(), Some("bad".into())));
+    assert!(ex.fail(
+        reqs[0]["id"].as_f64().unwrap(),
+        "Oops".into(),
+        Some("bad".into())
+    ));
     assert_eq!(ex.run(100), DONE);
+    let o = outcome(&ex);
     assert_eq!(
-        outcome(&ex)["output"],
-        json!({"err": {"Error": "Oops", "Cause": "bad"}})
+        o["output"],
+        json!({"err": {"Error": "Oops", "Cause": "bad"}}),
+        "{o}"
     );
 }
 
@@ -146,7 +161,11 @@ fn bad_results_and_options_are_errors_not_panics() {
     let m = machine(json!({"StartAt": "A", "States": task("A", None)}));
     let e = error_json(m.start(r#"{"bogus": 1}"#).err().unwrap());
     assert_eq!(e["code"], "INVALID_ARGUMENT");
-    let e = error_json(m.start(r#"{"limits": {"maxTransitions": -1}}"#).err().unwrap());
+    let e = error_json(
+        m.start(r#"{"limits": {"maxTransitions": -1}}"#)
+            .err()
+            .unwrap(),
+    );
     assert_eq!(e["code"], "INVALID_ARGUMENT");
     let e = error_json(m.start(r#"{"testCase": "T"}"#).err().unwrap());
     assert_eq!(e["code"], "INVALID_ARGUMENT");
@@ -159,7 +178,11 @@ fn bad_results_and_options_are_errors_not_panics() {
     let mut ex = m.start(r#"{"handlers": ["A"]}"#).unwrap();
     ex.run(10);
     let reqs: Vec<Value> = serde_json::from_str(&ex.take_requests()).unwrap();
-    let e = error_json(ex.complete(reqs[0]["id"].as_f64().unwrap(), "{").err().unwrap());
+    let e = error_json(
+        ex.complete(reqs[0]["id"].as_f64().unwrap(), "{")
+            .err()
+            .unwrap(),
+    );
     assert_eq!(e["code"], "INVALID_ARGUMENT");
     // The execution is still usable.
     assert!(ex.complete(reqs[0]["id"].as_f64().unwrap(), "{}").unwrap());
@@ -193,7 +216,10 @@ fn mocks_answer_inside_the_engine_and_handlers_take_precedence() {
     )
     .unwrap();
     let mut ex = m
-        .start_mocked(r#"{"testCase": "Happy", "stateMachineName": "Other"}"#, &mock)
+        .start_mocked(
+            r#"{"testCase": "Happy", "stateMachineName": "Other"}"#,
+            &mock,
+        )
         .unwrap();
     assert_eq!(ex.run(1000), DONE);
     assert_eq!(outcome(&ex)["output"], json!({"from": "mock B"}));
@@ -206,7 +232,11 @@ fn mocks_answer_inside_the_engine_and_handlers_take_precedence() {
     assert_eq!(reqs[0]["stateName"], "B");
     assert_eq!(reqs[0]["input"], json!({"from": "mock A"}));
 
-    let e = error_json(m.start_mocked(r#"{"testCase": "Nope"}"#, &mock).err().unwrap());
+    let e = error_json(
+        m.start_mocked(r#"{"testCase": "Nope"}"#, &mock)
+            .err()
+            .unwrap(),
+    );
     assert_eq!(e["code"], "INVALID_MOCK_CONFIG");
     let e = error_json(WasmMock::new(r#"{"StateMachines": 1}"#).err().unwrap());
     assert_eq!(e["code"], "INVALID_MOCK_CONFIG");
@@ -214,14 +244,17 @@ fn mocks_answer_inside_the_engine_and_handlers_take_precedence() {
 
 #[wasm_bindgen_test]
 fn the_virtual_clock_jumps_and_the_real_one_waits() {
-    let def = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}});
+    let def =
+        json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}});
     let m = machine(def);
     let mut ex = m.start(r#"{"startTime": 0}"#).unwrap();
     assert_eq!(ex.run(1000), DONE);
     let h = history(&ex);
     assert_eq!(h.last().unwrap()["timestamp"], json!(3_600_000));
 
-    let mut ex = m.start(r#"{"startTime": 1000, "virtualClock": false}"#).unwrap();
+    let mut ex = m
+        .start(r#"{"startTime": 1000, "virtualClock": false}"#)
+        .unwrap();
     assert_eq!(ex.run(1000), TIMER);
     assert_eq!(ex.next_timer(), 3_601_000.0);
     ex.advance_to(2000.0);
@@ -233,18 +266,24 @@ fn the_virtual_clock_jumps_and_the_real_one_waits() {
 #[wasm_bindgen_test]
 fn budgets_bound_the_work_of_one_call() {
     let m = machine(json!({"StartAt": "L", "States": {
-        "L": {"Type": "Pass", "Next": "L"}
+        "L": {"Type": "Pass", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "D"}], "Default": "L"},
+        "D": {"Type": "Succeed"}
     }}));
     let mut ex = m
         .start(r#"{"limits": {"maxHistoryEvents": 0, "maxTransitions": 0}}"#)
         .unwrap();
     assert_eq!(ex.run(1), RUNNABLE);
-    assert_eq!(ex.history_length(), 2);
+    // ExecutionStarted, then one step: the Pass state entered and exited.
+    assert_eq!(ex.history_length(), 3);
     assert_eq!(ex.run(1000), RUNNABLE);
     ex.stop(Some("Enough".into()), Some("endless".into()));
     assert_eq!(ex.run(1000), DONE);
     let o = outcome(&ex);
-    assert_eq!((o["status"].clone(), o["error"].clone()), (json!("ABORTED"), json!("Enough")));
+    assert_eq!(
+        (o["status"].clone(), o["error"].clone()),
+        (json!("ABORTED"), json!("Enough"))
+    );
 }
 
 #[wasm_bindgen_test]
@@ -292,7 +331,10 @@ fn graph_of_nested_states() {
             .cloned()
             .unwrap_or_else(|| panic!("no node {id}"))
     };
-    assert_eq!(node("/States/P/Branches/0/States/A")["parent"], "/States/P/Branches/0");
+    assert_eq!(
+        node("/States/P/Branches/0/States/A")["parent"],
+        "/States/P/Branches/0"
+    );
     assert_eq!(node("/States/M/ItemProcessor/States/I")["depth"], 1);
     let labels: Vec<(String, Value)> = g["edges"]
         .as_array()
@@ -300,7 +342,10 @@ fn graph_of_nested_states() {
         .iter()
         .map(|e| (e["id"].as_str().unwrap().to_string(), e["label"].clone()))
         .collect();
-    assert!(labels.contains(&("/States/C/Choices/0".into(), json!("$.n < 3"))), "{labels:?}");
+    assert!(
+        labels.contains(&("/States/C/Choices/0".into(), json!("$.n < 3"))),
+        "{labels:?}"
+    );
     assert!(labels.contains(&("/States/P/Catch/0".into(), json!("States.ALL"))));
     assert_eq!(g["containers"].as_array().unwrap().len(), 2);
 }

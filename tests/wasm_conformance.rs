@@ -71,7 +71,11 @@ fn localstack_corpus_matches_the_known_failures_list() {
         let v: Value = serde_json::from_str(&read(&f)).unwrap_or_else(|e| panic!("{f}: {e}"));
         cases.push(Case::from_value(&v, Path::new(&f)).unwrap_or_else(|e| panic!("{f}: {e}")));
     }
-    assert!(cases.len() >= 1000, "expected the full corpus, found {}", cases.len());
+    assert!(
+        cases.len() >= 1000,
+        "expected the full corpus, found {}",
+        cases.len()
+    );
     let known = KnownFailures::parse(KNOWN).expect("known-failures list");
     let report = run_cases(&cases, Vec::new(), &RunnerOptions::default(), &known);
     wasm_bindgen_test::console_log!("{}", report.render(false));

@@ -28,12 +28,18 @@ export function currentGeneration() {
   return generation;
 }
 
-/** Registers an engine object so that it can be retired with its instance. */
-export function track(obj) {
-  live.add(new WeakRef(obj));
+/** Called on the owner of an engine object when its instance is replaced. */
+export const RETIRED = Symbol('statelab.retired');
+
+/**
+ * Registers an engine object so that it can be retired with its instance; `owner`
+ * (optional) is told through its `[RETIRED]` method.
+ */
+export function track(obj, owner) {
+  live.add({ obj: new WeakRef(obj), owner: owner ? new WeakRef(owner) : null });
   if (++sinceSweep > 4096) {
     sinceSweep = 0;
-    for (const r of live) if (r.deref() === undefined) live.delete(r);
+    for (const r of live) if (r.obj.deref() === undefined) live.delete(r);
   }
   return obj;
 }
@@ -41,8 +47,9 @@ export function track(obj) {
 function replaceInstance() {
   // Retire the old objects first: their finalizers would otherwise free pointers in
   // the new instance's memory.
-  for (const r of live) {
-    const o = r.deref();
+  const retired = live;
+  for (const r of retired) {
+    const o = r.obj.deref();
     if (o !== undefined) {
       try {
         o.__destroy_into_raw();
@@ -55,6 +62,10 @@ function replaceInstance() {
   generation++;
   glue.__statelab_forget_instance();
   glue.initSync({ module: compiled });
+  for (const r of retired) {
+    const owner = r.owner?.deref();
+    if (owner !== undefined) queueMicrotask(() => owner[RETIRED]?.());
+  }
 }
 
 /**

@@ -3,9 +3,10 @@
 // into the engine; when the execution is idle, virtual time jumps to the next timer
 // (or, under the real clock, a setTimeout waits for it).
 
-import { call, track } from './engine.js';
+import { RETIRED, call, currentGeneration, track } from './engine.js';
 import {
   ExecutionStateError,
+  InternalError,
   InvalidArgumentError,
   InvalidExecutionInputError,
   TaskFailure,
@@ -142,13 +143,15 @@ export class Execution {
   /** The signal handlers see: aborted when the execution stops or ends. */
   #signal = () => (this.#abort ??= new AbortController()).signal;
   #disposed = false;
+  #gen;
   #arn;
 
   /** @internal Use `StateMachine.start`. */
   constructor(machine, handle, { handlers, virtualClock, paused, onEvent, signal, ephemeral = false }) {
     this.#machine = machine;
     this.#ephemeral = ephemeral;
-    this.#h = track(handle);
+    this.#h = track(handle, this);
+    this.#gen = currentGeneration();
     this.#handlers = handlers;
     this.#virtual = virtualClock;
     this.#paused = paused;
@@ -172,7 +175,7 @@ export class Execution {
   /** The execution's ARN. */
   get executionArn() {
     if (this.#arn === undefined) this.#live();
-    return (this.#arn ??= call(() => this.#h.executionArn()));
+    return (this.#arn ??= this.#call(() => this.#h.executionArn()));
   }
 
   /** The state machine this execution runs. */
@@ -236,7 +239,7 @@ export class Execution {
     if (this.#done) return;
     const e = error === undefined || error === null ? undefined : String(error);
     const c = cause === undefined || cause === null ? undefined : String(cause);
-    call(() => this.#h.stop(e, c));
+    this.#call(() => this.#h.stop(e, c));
     this.#abort?.abort(new Error('execution stopped'));
     this.#inputs++;
     this.#finish();
@@ -245,21 +248,21 @@ export class Execution {
   /** Tasks waiting for `sendTaskSuccess` / `sendTaskFailure`, oldest first. */
   pendingTaskTokens() {
     if (this.#done || this.#disposed) return [];
-    return JSON.parse(call(() => this.#h.pendingTokens()));
+    return JSON.parse(this.#call(() => this.#h.pendingTokens()));
   }
 
   /** `SendTaskSuccess` for a `.waitForTaskToken` task. */
   sendTaskSuccess(taskToken, output) {
     const text = toJsonText(output, 'the task output');
     this.#running_check();
-    call(() => this.#h.sendTaskSuccess(String(taskToken), text));
+    this.#call(() => this.#h.sendTaskSuccess(String(taskToken), text));
     this.#input();
   }
 
   /** `SendTaskFailure` for a `.waitForTaskToken` task. */
   sendTaskFailure(taskToken, error, cause) {
     this.#running_check();
-    call(() =>
+    this.#call(() =>
       this.#h.sendTaskFailure(
         String(taskToken),
         error === undefined || error === null ? undefined : String(error),
@@ -272,7 +275,7 @@ export class Execution {
   /** `SendTaskHeartbeat`: restarts the task's heartbeat clock. */
   sendTaskHeartbeat(taskToken) {
     this.#running_check();
-    call(() => this.#h.sendTaskHeartbeat(String(taskToken)));
+    this.#call(() => this.#h.sendTaskHeartbeat(String(taskToken)));
     this.#input();
   }
 
@@ -344,6 +347,23 @@ export class Execution {
 
   // ------------------------------------------------------------------ the driver
 
+  /** A wasm call on this execution's engine object. */
+  #call(f) {
+    if (this.#gen !== currentGeneration()) {
+      const e = new InternalError(
+        'this execution was lost when the engine restarted after an internal error',
+      );
+      this.#fail(e);
+      throw e;
+    }
+    return call(f);
+  }
+
+  /** The engine instance holding this execution was replaced. */
+  [RETIRED]() {
+    this.#fail(new InternalError('this execution was lost when the engine restarted after an internal error'));
+  }
+
   #running_check() {
     if (this.#done) throw new ExecutionStateError('the execution has ended');
   }
@@ -408,7 +428,7 @@ export class Execution {
   async #stepOnce() {
     while (this.#delivered >= this.#events.length) {
       if (this.#done) return undefined;
-      if (call(() => this.#h.isFinished())) {
+      if (this.#call(() => this.#h.isFinished())) {
         this.#pull(true);
         if (this.#delivered < this.#events.length) break;
         this.#finish();
@@ -436,7 +456,7 @@ export class Execution {
   /** Finishes once the engine has ended and every event was delivered. */
   #maybeFinish() {
     if (this.#done) return;
-    if (!call(() => this.#h.isFinished())) return;
+    if (!this.#call(() => this.#h.isFinished())) return;
     this.#pull(true);
     if (this.#delivered >= this.#events.length) this.#finish();
   }
@@ -444,13 +464,13 @@ export class Execution {
   /** One slice: engine work, then the JS handlers for the requests it made. */
   #slice(budget) {
     const h = this.#h;
-    if (!this.#virtual) call(() => h.advanceTo(Date.now()));
-    let code = call(() => h.run(budget));
+    if (!this.#virtual) this.#call(() => h.advanceTo(Date.now()));
+    let code = this.#call(() => h.run(budget));
     if (this.#wantEvents && !this.#paused) {
       this.#pull();
     }
     if (code & HAS_REQUESTS) {
-      const requests = JSON.parse(call(() => h.takeRequests()));
+      const requests = JSON.parse(this.#call(() => h.takeRequests()));
       let answered = false;
       for (const r of requests) {
         if (this.#done) return DONE;
@@ -504,7 +524,7 @@ export class Execution {
     if (ok && r.taskToken !== undefined) {
       // A `.waitForTaskToken` handler only hands the token out; the answer comes
       // through sendTaskSuccess / sendTaskFailure.
-      call(() => h.handlerDone(r.id));
+      this.#call(() => h.handlerDone(r.id));
       return;
     }
     if (ok) {
@@ -516,19 +536,19 @@ export class Execution {
         value = e;
       }
       if (ok) {
-        call(() => h.complete(r.id, text));
+        this.#call(() => h.complete(r.id, text));
         return;
       }
     }
     const [error, cause] = failureOf(value);
-    call(() => h.fail(r.id, error, cause));
+    this.#call(() => h.fail(r.id, error, cause));
   }
 
   /** Nothing is runnable: wait for handlers, task tokens or time. */
   async #idle(code) {
     const h = this.#h;
     if (code === TIMER) {
-      const t = call(() => h.nextTimer());
+      const t = this.#call(() => h.nextTimer());
       if (!this.#virtual) {
         await this.#sleep(t - Date.now());
         return;
@@ -541,7 +561,7 @@ export class Execution {
       // Task tokens are out: let code holding them answer before time moves on.
       const seen = this.#inputs;
       await nextTurn();
-      if (!this.#done && this.#inputs === seen) call(() => h.advanceTo(t));
+      if (!this.#done && this.#inputs === seen) this.#call(() => h.advanceTo(t));
       return;
     }
     if (code === WAITING) await this.#sleep();
@@ -552,9 +572,9 @@ export class Execution {
     const h = this.#h;
     if (this.#failed || this.#disposed) return;
     const have = this.#events.length;
-    const n = call(() => h.historyLength());
+    const n = this.#call(() => h.historyLength());
     if (n > have) {
-      const fresh = JSON.parse(call(() => h.history(have)));
+      const fresh = JSON.parse(this.#call(() => h.history(have)));
       for (const e of fresh) {
         reviveEvent(e);
         this.#events.push(e);
@@ -604,7 +624,7 @@ export class Execution {
 
   #outcomeCache = null;
   #outcome() {
-    return (this.#outcomeCache ??= reviveResult(JSON.parse(call(() => this.#h.outcome()))));
+    return (this.#outcomeCache ??= reviveResult(JSON.parse(this.#call(() => this.#h.outcome()))));
   }
 
   #finish() {
