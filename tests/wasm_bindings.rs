@@ -32,13 +32,6 @@ fn history(ex: &WasmExecution) -> Vec<Value> {
     serde_json::from_str::<Vec<Value>>(&ex.history(0)).unwrap()
 }
 
-fn types(ex: &WasmExecution) -> Vec<String> {
-    history(ex)
-        .iter()
-        .map(|e| e["type"].as_str().unwrap().to_string())
-        .collect()
-}
-
 fn task(name: &str, next: Option<&str>) -> Value {
     let mut s =
         json!({"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F"});
