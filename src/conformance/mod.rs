@@ -284,6 +284,7 @@ pub fn execute(case: &Case, opts: &RunnerOptions) -> Result<Execution, String> {
         seed: opts.seed,
         start_time: start,
         limits: opts.limits.clone(),
+        ..Default::default()
     };
     let mut handler = case_handler(case, opts, start)?;
     let mut ex = Execution::start(sm, options).map_err(|e| format!("cannot start: {e}"))?;

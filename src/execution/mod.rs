@@ -26,6 +26,9 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::sync::Arc;
 
 mod ata;
+mod inspect;
+
+pub use inspect::{ErrorDetails, Inspection};
 
 /// Engine limits. The defaults are the service's.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +73,11 @@ pub struct ExecutionOptions {
     /// Start time (virtual clock), milliseconds since the epoch.
     pub start_time: Millis,
     pub limits: Limits,
+    /// Record each state's data flow (`Execution::inspections`). Off by default: it
+    /// copies every intermediate value.
+    pub inspect: bool,
+    /// Variables set before the first state (the TestState API's `variables`).
+    pub variables: Option<Map<String, Value>>,
 }
 
 impl Default for ExecutionOptions {
@@ -85,6 +93,8 @@ impl Default for ExecutionOptions {
             // 2025-01-01T00:00:00Z
             start_time: 1_735_689_600_000,
             limits: Limits::default(),
+            inspect: false,
+            variables: None,
         }
     }
 }
@@ -184,6 +194,8 @@ struct Fiber {
     vars: Arc<VarScope>,
     /// Assignments computed on entry and applied at exit (Wait states).
     pending_vars: Option<Map<String, Value>>,
+    /// Index of the current visit in `Execution::inspections`.
+    inspection: Option<usize>,
     /// Runs inside a Distributed Map child execution: its events are not part of
     /// this execution's history.
     silent: bool,
@@ -268,7 +280,26 @@ pub struct Execution {
     transitions: u64,
     /// Set while working for a silent fiber (see `Fiber::silent`).
     silent: bool,
+    inspections: Vec<inspect::Inspection>,
+    /// TestState: run one state and report how it ended.
+    pub(crate) single: Option<SingleState>,
     outcome: Outcome,
+}
+
+/// How a single-state run (TestState) ended, and what it was given.
+#[derive(Debug, Default)]
+pub(crate) struct SingleState {
+    /// Replaces the context object.
+    pub context: Option<Value>,
+    /// The state's whole result (Task, Map or Parallel), or its error.
+    pub mock: Option<Result<Value, StateError>>,
+    /// Retries already made by the state's retriers.
+    pub retrier_retry_count: Option<u32>,
+    /// Filled in when the state ends.
+    pub next_state: Option<String>,
+    /// The error a catcher handled.
+    pub caught: Option<StateError>,
+    pub retriable: bool,
 }
 
 /// Path roots as the engine provides them: the context object is built only when a
@@ -292,6 +323,9 @@ impl Roots for Env<'_> {
     fn context(&self) -> &Value {
         self.ctx.get_or_init(|| {
             let e = self.exec;
+            if let Some(ctx) = e.single.as_ref().and_then(|s| s.context.clone()) {
+                return ctx;
+            }
             let st = e.sm.state(self.state);
             let mut ctx = json!({
                 "Execution": {
@@ -391,6 +425,19 @@ fn value_text(v: &Value) -> String {
 impl Execution {
     /// Starts an execution of a compiled state machine (records `ExecutionStarted`).
     pub fn start(sm: Arc<StateMachine>, opts: ExecutionOptions) -> Result<Execution, Error> {
+        let first = sm.scopes[sm.root].start;
+        Execution::start_at(sm, opts, first)
+    }
+
+    /// Starts at any state (TestState).
+    pub(crate) fn start_at(
+        sm: Arc<StateMachine>,
+        opts: ExecutionOptions,
+        first: StateId,
+    ) -> Result<Execution, Error> {
+        if first >= sm.states.len() {
+            return Err(Error::Invalid("no such state".into()));
+        }
         if exceeds_size(&opts.input, opts.limits.max_payload_bytes) {
             return Err(Error::InvalidExecutionInput(format!(
                 "the input is larger than {} bytes",
@@ -440,6 +487,8 @@ impl Execution {
             invocations: vec![0; n_states],
             transitions: 0,
             silent: false,
+            inspections: Vec::new(),
+            single: None,
             outcome: Outcome {
                 status: Status::Running,
                 output: None,
@@ -459,9 +508,13 @@ impl Execution {
         if let Some(t) = ex.sm.timeout_seconds {
             ex.add_timer(ex.now + t as i64 * 1000, TimerKind::ExecutionTimeout);
         }
-        let start = ex.sm.scopes[ex.sm.root].start;
+        let start = first;
         let input = ex.input.clone();
-        let fid = ex.new_fiber(start, input, 0, None, VarScope::root());
+        let mut vars = VarScope::root();
+        if let Some(initial) = ex.opts.variables.clone() {
+            VarScope::assign(&mut vars, initial);
+        }
+        let fid = ex.new_fiber(start, input, 0, None, vars);
         ex.ready.push_back(fid);
         Ok(ex)
     }
@@ -729,6 +782,7 @@ impl Execution {
             parent,
             vars,
             pending_vars: None,
+            inspection: None,
             silent: false,
             generation: 0,
         };
@@ -1090,16 +1144,27 @@ impl Execution {
             return;
         }
         let now = self.now;
+        let initial_retries = self
+            .single
+            .as_ref()
+            .and_then(|s| s.retrier_retry_count)
+            .unwrap_or(0);
         {
             let f = self.fiber(fid);
             f.prev = id;
             f.entered_id = id;
             f.entered_time = now;
-            f.retry_counts = vec![0; st.retry.len()];
+            let initial = if f.parent.is_none() {
+                initial_retries
+            } else {
+                0
+            };
+            f.retry_counts = vec![initial; st.retry.len()];
             f.retries = 0;
             f.generation += 1;
             f.effective = None;
         }
+        self.inspect_enter(fid, id, &input);
         let result = self.state_body(fid, st, &input);
         if let Err(e) = result {
             self.handle_error(fid, e);
@@ -1127,6 +1192,10 @@ impl Execution {
             return Ok(());
         }
         let after_input = self.io_path_ref(fid, &st.input_path, input)?;
+        if self.inspecting() {
+            let v = after_input.clone().into_owned();
+            self.inspect(fid, |i| i.after_input_path = Some(v));
+        }
         // Choice and Succeed pass their input through: share it when no path applies.
         let passthrough =
             |this: &Self, after: std::borrow::Cow<'_, Value>| -> Result<Payload, StateError> {
@@ -1137,9 +1206,17 @@ impl Execution {
             };
         match &st.kind {
             Kind::Pass { result } => {
-                let result = match (result, &st.parameters) {
+                let effective = match &st.parameters {
+                    Some(t) => Some(self.eval_template(fid, t, &after_input, None, None)?),
+                    None => None,
+                };
+                if let Some(v) = effective.as_ref().filter(|_| self.inspecting()) {
+                    let v = v.clone();
+                    self.inspect(fid, |i| i.after_parameters = Some(v));
+                }
+                let result = match (result, effective) {
                     (Some(r), _) => r.clone(),
-                    (None, Some(t)) => self.eval_template(fid, t, &after_input, None, None)?,
+                    (None, Some(v)) => v,
                     (None, None) => after_input.into_owned(),
                 };
                 self.after_result(fid, result);
@@ -1221,6 +1298,10 @@ impl Execution {
                     Some(t) => self.eval_template(fid, t, &after_input, None, None)?,
                     None => after_input.into_owned(),
                 };
+                if self.inspecting() {
+                    let v = effective.clone();
+                    self.inspect(fid, |i| i.after_parameters = Some(v));
+                }
                 self.fiber(fid).effective = Some(effective);
                 self.start_group(fid);
                 Ok(())
@@ -1452,6 +1533,31 @@ impl Execution {
         };
         if let Err(e) = self.check_size(fid, &effective, &st.name) {
             return self.handle_error(fid, e);
+        }
+        if let Some(mock) = self.take_single_mock(fid) {
+            if self.inspecting() {
+                let v = effective.clone();
+                let ata = st.query_language == QueryLanguage::JsonAta;
+                self.inspect(fid, |i| {
+                    if ata {
+                        i.after_arguments = Some(v);
+                    } else {
+                        i.after_parameters = Some(v);
+                    }
+                });
+            }
+            return self.after_task(fid, mock);
+        }
+        if self.inspecting() {
+            let v = effective.clone();
+            let ata = st.query_language == QueryLanguage::JsonAta;
+            self.inspect(fid, |i| {
+                if ata {
+                    i.after_arguments = Some(v);
+                } else {
+                    i.after_parameters = Some(v);
+                }
+            });
         }
         let invocation = self.invocations[state];
         self.invocations[state] += 1;
@@ -1715,12 +1821,24 @@ impl Execution {
         result: Value,
     ) -> Result<(Value, Option<Map<String, Value>>), StateError> {
         let vars = self.eval_assign(fid, st.assign.as_ref(), &result)?;
+        if self.inspecting() {
+            let v = result.clone();
+            self.inspect(fid, |i| i.result = Some(v));
+        }
         let selected = match &st.result_selector {
             Some(t) => self.eval_template(fid, t, &result, None, None)?,
             None => result,
         };
+        if self.inspecting() && st.result_selector.is_some() {
+            let v = selected.clone();
+            self.inspect(fid, |i| i.after_result_selector = Some(v));
+        }
         let raw = self.fiber(fid).input.clone();
         let merged = self.apply_result_path(fid, &st.result_path, &raw, selected)?;
+        if self.inspecting() {
+            let v = merged.clone();
+            self.inspect(fid, |i| i.after_result_path = Some(v));
+        }
         let out = self.apply_io_path(fid, &st.output_path, merged)?;
         Ok((out, vars))
     }
@@ -1773,6 +1891,14 @@ impl Execution {
         if let Some(v) = vars {
             VarScope::assign(&mut self.fiber(fid).vars, v);
         }
+        if self.inspecting() {
+            let out = (*output).clone();
+            let snapshot = self.fiber(fid).vars.snapshot();
+            self.inspect(fid, |i| {
+                i.output = Some(out);
+                i.variables = Some(snapshot);
+            });
+        }
         let ty = match st.kind {
             Kind::Pass { .. } => Some(EventType::PassStateExited),
             Kind::Task { .. } => Some(EventType::TaskStateExited),
@@ -1797,6 +1923,24 @@ impl Execution {
             None => prev,
         };
         if self.is_finished() {
+            return;
+        }
+        if self.single.is_some() && self.fiber(fid).parent.is_none() {
+            // TestState: the tested state has ended; report where it would go.
+            if let Some(single) = self.single.as_mut() {
+                single.next_state = next.map(|n| self.sm.state(n).name.to_string());
+            }
+            self.fiber(fid).prev = id;
+            let out = (*output).clone();
+            self.finish(
+                Status::Succeeded,
+                id,
+                EventType::ExecutionSucceeded,
+                Details::ExecutionSucceeded { output },
+                Some(out),
+                None,
+                None,
+            );
             return;
         }
         let f = self.fiber(fid);
@@ -1825,6 +1969,24 @@ impl Execution {
         if e.is_catchable() {
             if let Some(i) = self.retrier_for(fid, &e) {
                 let r = &st.retry[i];
+                if self.single.is_some() && self.fiber(fid).parent.is_none() {
+                    // TestState reports that the error would be retried.
+                    let attempts = self.fiber(fid).retry_counts.get(i).copied().unwrap_or(0);
+                    let delay = (r.interval_seconds * r.backoff_rate.powi(attempts as i32))
+                        .min(r.max_delay_seconds.unwrap_or(f64::INFINITY));
+                    self.inspect(fid, |insp| {
+                        insp.error_details = Some(inspect::ErrorDetails {
+                            retry_index: Some(i),
+                            retry_backoff_interval_seconds: Some(delay),
+                            catch_index: None,
+                        })
+                    });
+                    if let Some(single) = self.single.as_mut() {
+                        single.retriable = true;
+                    }
+                    let prev = self.fiber(fid).prev;
+                    return self.fail_execution(prev, e);
+                }
                 let attempts = self.fiber(fid).retry_counts.get(i).copied().unwrap_or(0);
                 {
                     let mut delay = r.interval_seconds * r.backoff_rate.powi(attempts as i32);
@@ -1835,6 +1997,13 @@ impl Execution {
                         delay *= self.rng.next_f64();
                     }
                     let delay_ms = (delay * 1000.0).clamp(0.0, 1e15) as i64;
+                    self.inspect(fid, |insp| {
+                        insp.error_details = Some(inspect::ErrorDetails {
+                            retry_index: Some(i),
+                            retry_backoff_interval_seconds: Some(delay),
+                            catch_index: None,
+                        })
+                    });
                     let generation = {
                         let f = self.fiber(fid);
                         if let Some(c) = f.retry_counts.get_mut(i) {
@@ -1855,7 +2024,21 @@ impl Execution {
                     return;
                 }
             }
-            if let Some(c) = st.catch.iter().find(|c| e.matches(&c.errors)) {
+            if let Some((ci, c)) = st
+                .catch
+                .iter()
+                .enumerate()
+                .find(|(_, c)| e.matches(&c.errors))
+            {
+                if let Some(single) = self.single.as_mut() {
+                    single.caught = Some(e.clone());
+                }
+                self.inspect(fid, |insp| {
+                    insp.error_details = Some(inspect::ErrorDetails {
+                        catch_index: Some(ci),
+                        ..Default::default()
+                    })
+                });
                 let err_out = error_output(&e);
                 if st.query_language == QueryLanguage::JsonAta {
                     match self.ata_catch(fid, c, err_out) {
@@ -2044,7 +2227,21 @@ impl Execution {
 
     // ----------------------------------------------------------------- groups
 
+    /// TestState's mocked result for the tested (top-level) state.
+    fn take_single_mock(&mut self, fid: FiberId) -> Option<Result<Value, StateError>> {
+        if self.fiber(fid).parent.is_some() {
+            return None;
+        }
+        self.single.as_mut().and_then(|s| s.mock.take())
+    }
+
     fn start_group(&mut self, fid: FiberId) {
+        if let Some(mock) = self.take_single_mock(fid) {
+            return match mock {
+                Ok(v) => self.after_result(fid, v),
+                Err(e) => self.handle_error(fid, e),
+            };
+        }
         let sm = self.sm.clone();
         let state = self.fiber(fid).state;
         let st = sm.state(state);
@@ -2194,6 +2391,16 @@ impl Execution {
                     Ok(s) => s,
                     Err(e) => return self.handle_error(fid, e),
                 };
+                if self.inspecting() {
+                    let v = Value::Array(items.clone());
+                    self.inspect(fid, |i| {
+                        i.after_items_path = Some(v);
+                        i.after_item_selector = Some(Vec::new());
+                        i.max_concurrency = Some(mc as u64);
+                        i.tolerated_failure_count = tc;
+                        i.tolerated_failure_percentage = tp;
+                    });
+                }
                 let mut started = self.emit(
                     prev,
                     EventType::MapStateStarted,
@@ -2320,6 +2527,14 @@ impl Execution {
                     return self.group_done(gid, Err(e));
                 }
             };
+            if self.inspecting() {
+                let v = input.clone();
+                self.inspect(parent, |i| {
+                    if let Some(list) = i.after_item_selector.as_mut() {
+                        list.push(v);
+                    }
+                });
+            }
             let silent = self.group_silent(gid);
             self.silent = silent;
             let started = self.emit(
