@@ -385,8 +385,41 @@ fn exceeds_size(v: &Value, limit: usize) -> bool {
     if limit == 0 {
         return false;
     }
+    // Most payloads are far below the limit: a cheap upper bound (every character
+    // escaped as \uXXXX) settles it without serializing.
+    if size_upper_bound(v, limit) <= limit {
+        return false;
+    }
     let mut c = Counter { n: 0, limit };
     serde_json::to_writer(&mut c, v).is_err()
+}
+
+/// An upper bound of a value's JSON text length, stopping once past `limit`.
+fn size_upper_bound(v: &Value, limit: usize) -> usize {
+    let mut total = 0usize;
+    let mut stack: Vec<&Value> = vec![v];
+    while let Some(v) = stack.pop() {
+        total = total.saturating_add(match v {
+            Value::Null | Value::Bool(_) => 5,
+            Value::Number(_) => 32,
+            Value::String(s) => s.len() * 6 + 2,
+            Value::Array(a) => {
+                stack.extend(a.iter());
+                a.len() + 2
+            }
+            Value::Object(m) => {
+                for (k, val) in m {
+                    total = total.saturating_add(k.len() * 6 + 4);
+                    stack.push(val);
+                }
+                m.len() + 2
+            }
+        });
+        if total > limit {
+            return total;
+        }
+    }
+    total
 }
 
 fn error_output(e: &StateError) -> Value {
@@ -425,6 +458,7 @@ fn value_text(v: &Value) -> String {
 impl Execution {
     /// Starts an execution of a compiled state machine (records `ExecutionStarted`).
     pub fn start(sm: Arc<StateMachine>, opts: ExecutionOptions) -> Result<Execution, Error> {
+        // (The input is moved, not copied, into the execution.)
         let first = sm.scopes[sm.root].start;
         Execution::start_at(sm, opts, first)
     }
@@ -432,7 +466,7 @@ impl Execution {
     /// Starts at any state (TestState).
     pub(crate) fn start_at(
         sm: Arc<StateMachine>,
-        opts: ExecutionOptions,
+        mut opts: ExecutionOptions,
         first: StateId,
     ) -> Result<Execution, Error> {
         if first >= sm.states.len() {
@@ -465,7 +499,7 @@ impl Execution {
         });
         let n_states = sm.states.len();
         let mut ex = Execution {
-            input: Arc::new(opts.input.clone()),
+            input: Arc::new(std::mem::take(&mut opts.input)),
             now: opts.start_time,
             sm,
             name,
