@@ -42,6 +42,9 @@ pub struct Limits {
     /// Not a service limit: a safety bound for work that writes no history of its
     /// own (Distributed Map child executions) or when the history limit is lifted.
     pub max_transitions: u64,
+    /// Longest execution, in seconds, when the definition sets no `TimeoutSeconds`
+    /// (the service's one year for Standard workflows); `0` lifts it.
+    pub max_execution_seconds: u64,
     /// Inline Map iterations running at once when `MaxConcurrency` is 0 (the service
     /// runs at most 40).
     pub inline_map_concurrency: usize,
@@ -53,6 +56,7 @@ impl Default for Limits {
             max_history_events: 25_000,
             max_payload_bytes: 262_144,
             max_transitions: 5_000_000,
+            max_execution_seconds: 31_536_000,
             inline_map_concurrency: 40,
         }
     }
@@ -539,8 +543,13 @@ impl Execution {
                 role_arn: ex.role_arn.clone(),
             },
         );
-        if let Some(t) = ex.sm.timeout_seconds {
-            ex.add_timer(ex.now + t as i64 * 1000, TimerKind::ExecutionTimeout);
+        match (ex.sm.timeout_seconds, ex.opts.limits.max_execution_seconds) {
+            (Some(t), _) => ex.add_timer(ex.at_seconds(t), TimerKind::ExecutionTimeout),
+            // An execution may run for the whole year: time out only after it.
+            (None, max) if max > 0 => {
+                ex.add_timer(ex.at_seconds(max) + 1, TimerKind::ExecutionTimeout)
+            }
+            _ => {}
         }
         let start = first;
         let input = ex.input.clone();
@@ -727,7 +736,7 @@ impl Execution {
     pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), Error> {
         let id = self.token_task(token)?;
         if let Some(hb) = self.tasks.get(&id).and_then(|t| t.heartbeat_ms) {
-            let deadline = self.now + hb as i64;
+            let deadline = self.now.saturating_add(hb.min(i64::MAX as u64) as i64);
             self.add_timer(deadline, TimerKind::Heartbeat { task: id, deadline });
         }
         Ok(())
@@ -787,6 +796,12 @@ impl Execution {
             }
             None => (String::new(), String::new()),
         }
+    }
+
+    /// The time `secs` seconds from now (saturating).
+    fn at_seconds(&self, secs: u64) -> Millis {
+        let ms = secs.saturating_mul(1000).min(i64::MAX as u64) as i64;
+        self.now.saturating_add(ms)
     }
 
     fn add_timer(&mut self, at: Millis, kind: TimerKind) {
@@ -1665,7 +1680,7 @@ impl Execution {
                 fiber: fid,
                 state,
                 token: token.clone(),
-                heartbeat_ms: heartbeat_s.map(|h| h * 1000),
+                heartbeat_ms: heartbeat_s.map(|h| h.saturating_mul(1000)),
             },
         );
         if let Some(t) = &token {
@@ -1673,12 +1688,12 @@ impl Execution {
         }
         if let Some(t) = timeout_s {
             self.add_timer(
-                self.now + t as i64 * 1000,
+                self.at_seconds(t),
                 TimerKind::TaskTimeout { task: id },
             );
         }
         if let Some(h) = heartbeat_s {
-            let deadline = self.now + h as i64 * 1000;
+            let deadline = self.at_seconds(h);
             self.add_timer(deadline, TimerKind::Heartbeat { task: id, deadline });
         }
         self.outbox.push_back(TaskRequest {
@@ -2049,7 +2064,7 @@ impl Execution {
                         f.generation
                     };
                     self.add_timer(
-                        self.now + delay_ms,
+                        self.now.saturating_add(delay_ms),
                         TimerKind::Wake {
                             fiber: fid,
                             generation,
