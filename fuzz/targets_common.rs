@@ -190,7 +190,10 @@ pub fn path(data: &[u8]) {
         let _ = p.set(doc.clone(), json!({"set": true}));
     }
     if let Ok(p) = Path::parse_reference(&text) {
-        assert!(parsed.is_ok(), "a Reference Path must also be a Path: {text:?}");
+        assert!(
+            parsed.is_ok(),
+            "a Reference Path must also be a Path: {text:?}"
+        );
         assert!(p.is_reference());
         let value = json!({"set": [1, 2, 3]});
         if let Ok(out) = p.set(doc.clone(), value.clone()) {
@@ -240,7 +243,10 @@ pub fn choice(data: &[u8]) {
     let Ok(rule) = Rule::compile(&rule) else {
         return;
     };
-    let input = json_or(input, json!({"a": 1, "s": "x", "t": "2024-01-01T00:00:00Z"}));
+    let input = json_or(
+        input,
+        json!({"a": 1, "s": "x", "t": "2024-01-01T00:00:00Z"}),
+    );
     let roots = SimpleRoots {
         input: &input,
         context: &input,
