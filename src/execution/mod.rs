@@ -1687,10 +1687,7 @@ impl Execution {
             self.tokens.insert(t.clone(), id);
         }
         if let Some(t) = timeout_s {
-            self.add_timer(
-                self.at_seconds(t),
-                TimerKind::TaskTimeout { task: id },
-            );
+            self.add_timer(self.at_seconds(t), TimerKind::TaskTimeout { task: id });
         }
         if let Some(h) = heartbeat_s {
             let deadline = self.at_seconds(h);
