@@ -250,10 +250,13 @@ enum TimerKind {
 /// One step of progress that needs the host.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
-    /// Nothing is runnable now; the next timer fires at this time.
+    /// Nothing is runnable now and no task waits for an outside answer; the next
+    /// timer fires at this time (under the virtual clock: advance to it at once).
     Timer(Millis),
-    /// Waiting for task answers (async handlers or task tokens) and no timer is set.
-    External,
+    /// Tasks wait for answers from outside (async handlers, task tokens); the next
+    /// timer, if any, fires at `next_timer`. Under the virtual clock time does not
+    /// move on by itself here: the host answers, or decides to advance.
+    External { next_timer: Option<Millis> },
     /// The execution has ended.
     Done,
 }
@@ -631,10 +634,19 @@ impl Execution {
         if !self.ready.is_empty() {
             return Pending::Timer(self.now);
         }
-        match self.timers.peek() {
-            Some(Reverse((t, _, _))) => Pending::Timer(*t),
-            None => Pending::External,
+        let next_timer = self.timers.peek().map(|Reverse((t, _, _))| *t);
+        if self.awaiting_external() {
+            return Pending::External { next_timer };
         }
+        match next_timer {
+            Some(t) => Pending::Timer(t),
+            None => Pending::External { next_timer: None },
+        }
+    }
+
+    /// Whether some task waits for an answer only the host can give.
+    fn awaiting_external(&self) -> bool {
+        !self.outbox.is_empty() || self.tasks.keys().any(|id| !self.task_answers.contains_key(id))
     }
 
     /// Moves the clock to `t` (never backwards) and fires every timer due by then.
@@ -668,7 +680,7 @@ impl Execution {
                 continue;
             }
             match pending {
-                Pending::Done | Pending::External => break,
+                Pending::Done | Pending::External { .. } => break,
                 Pending::Timer(t) => self.advance_to(t),
             }
         }
