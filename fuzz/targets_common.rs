@@ -124,7 +124,7 @@ pub fn run_machine(sm: Arc<statelab::model::StateMachine>, input: Value, seed: u
     if !ex.is_finished() {
         let pending = ex.pending();
         assert!(
-            pending == Pending::External,
+            matches!(pending, Pending::External { .. }),
             "run() returned with the execution still runnable: {pending:?}"
         );
         ex.stop(Some("Fuzz.Stop".into()), None);
