@@ -42,8 +42,8 @@ pub enum Dialect {
 pub struct Limits {
     /// Nesting depth of evaluation (the evaluator's own counter; leaves do not count).
     pub max_depth: usize,
-    /// Work units: one per lambda call and per block evaluated, plus the length of every
-    /// range built.
+    /// Work units: one per lambda call and per block evaluated, plus one per 16 items of
+    /// every range built.
     pub max_steps: u64,
     /// Longest sequence (range, path result, mapping) an evaluation may build.
     pub max_sequence: usize,
@@ -56,11 +56,11 @@ impl Limits {
     /// The bounds Step Functions applies, as measured on the service: depth 100 (an
     /// addition chain of 100 terms passes, 101 fails), `[1..873782]` passes and one more
     /// element fails, a string of 2^22 characters passes and 2^23 fails. The service's
-    /// other bound is ~1 s of time; here it is 5,000,000 work units (a few hundred
-    /// milliseconds natively).
+    /// other bound is ~1 s of time; here it is 1,000,000 work units (a tail-recursive loop
+    /// of a million calls: well under a second natively).
     pub const STEP_FUNCTIONS: Limits = Limits {
         max_depth: 99,
-        max_steps: 5_000_000,
+        max_steps: 1_000_000,
         max_sequence: 873_782,
         max_bytes: 873_782 * 8,
     };
@@ -92,6 +92,7 @@ pub struct Failure {
 
 impl Failure {
     fn error(message: String) -> Failure {
+        let message = normalize(message);
         Failure {
             kind: FailureKind::Error,
             code: code_of(&message).map(str::to_string),
@@ -121,6 +122,25 @@ pub const TIMEOUT: &str = "Expression evaluation timeout: Check for infinite loo
 pub const MEMORY: &str =
     "Expression evaluation memory limit exceeded: Check for excessive memory usage";
 pub const UNSUPPORTED: &str = "returned an unsupported result type.";
+
+/// Drops the crate's own prefixes (`Invalid syntax: `, `Signature validation failed: `,
+/// …) before a JSONata code, so the message starts with the code as jsonata-js's does,
+/// and codes the one parse error the crate leaves without one.
+fn normalize(message: String) -> String {
+    if code_of(&message).is_some() {
+        return message;
+    }
+    if message == "Unclosed comment" {
+        return "S0106: Comment has no closing tag".to_string();
+    }
+    let b = message.as_bytes();
+    for i in 0..b.len().saturating_sub(7) {
+        if b[i] == b':' && b[i + 1] == b' ' && code_of(&message[i + 2..]).is_some() {
+            return message[i + 2..].to_string();
+        }
+    }
+    message
+}
 
 /// The leading JSONata error code of a message (`T1006: …`), if any.
 pub fn code_of(message: &str) -> Option<&str> {
@@ -185,6 +205,8 @@ pub struct Data(JValue);
 // --- names of the instrumentation host functions: a space makes them unspellable ---
 const TICK: &str = "statelab tick";
 const CHARGE: &str = "statelab charge";
+/// Range items built per work unit (building one is much cheaper than a call).
+const RANGE_ITEMS_PER_STEP: u64 = 16;
 const UNSUPPORTED_REGEX: &str = "statelab unsupported regex";
 
 impl QueryEngine for JsonataCore {
@@ -617,20 +639,63 @@ fn tick_call() -> AstNode {
     }
 }
 
+fn is_tick(node: &AstNode) -> bool {
+    matches!(node, AstNode::Function { name, .. } if name == TICK)
+}
+
+/// `(tick; node)`: evaluates the tick, then `node`, one level deeper.
+fn ticked(node: &mut AstNode) {
+    if let AstNode::Block(items) = node {
+        if items.first().is_some_and(is_tick) {
+            return;
+        }
+    }
+    let inner = std::mem::replace(node, AstNode::Null);
+    *node = AstNode::Block(vec![tick_call(), inner]);
+}
+
+/// Makes a lambda body tick once per call without nesting the body one level deeper
+/// (so recursion depth counts as in jsonata-js): the tick goes into a part the body
+/// always evaluates first and off its recursion path (a block's first expression, a
+/// condition, a call's first argument, an operator's left side); only other bodies
+/// are wrapped.
+fn tick_on_entry(body: &mut AstNode) {
+    match body {
+        AstNode::Block(items) if !items.is_empty() => {
+            if !is_tick(&items[0]) {
+                items.insert(0, tick_call());
+            }
+        }
+        AstNode::Conditional { condition, .. } => ticked(condition),
+        AstNode::Function { args, .. } | AstNode::Call { args, .. }
+            if args
+                .first()
+                .is_some_and(|a| !matches!(a, AstNode::Placeholder)) =>
+        {
+            ticked(&mut args[0])
+        }
+        AstNode::Binary { op, lhs, .. }
+            if !matches!(
+                op,
+                BinaryOp::ColonEqual | BinaryOp::FocusBind | BinaryOp::IndexBind
+            ) =>
+        {
+            ticked(lhs)
+        }
+        _ => ticked(body),
+    }
+}
+
 /// Makes every lambda call and every block call the tick host function first, and
 /// every range pass through the charge host function (which counts its length); rewrites
 /// regular expressions towards JavaScript semantics.
 fn instrument(node: &mut AstNode) {
     for_each_child_mut(node, &mut instrument);
     match node {
-        AstNode::Lambda { body, .. } => match body.as_mut() {
-            AstNode::Block(items) if !items.is_empty() => items.insert(0, tick_call()),
-            _ => {
-                let inner = std::mem::replace(body.as_mut(), AstNode::Null);
-                **body = AstNode::Block(vec![tick_call(), inner]);
-            }
-        },
-        AstNode::Block(items) if !items.is_empty() => items.insert(0, tick_call()),
+        AstNode::Lambda { body, .. } => tick_on_entry(body),
+        AstNode::Block(items) if !items.is_empty() && !is_tick(&items[0]) => {
+            items.insert(0, tick_call())
+        }
         AstNode::Binary {
             op: BinaryOp::Range,
             ..
@@ -917,7 +982,7 @@ fn register(ev: &mut Evaluator, host: &HostRef, dialect: Dialect) -> Result<(), 
     ev.register_fn(CHARGE, move |args: &[JValue]| {
         let value = args.first().cloned().unwrap_or(JValue::Undefined);
         let len = match &value {
-            JValue::Array(items) => items.len() as u64,
+            JValue::Array(items) => (items.len() as u64).div_ceil(RANGE_ITEMS_PER_STEP),
             _ => 1,
         };
         h.borrow_mut().charge(len)?;

@@ -244,12 +244,14 @@ impl Expression {
 
     /// Evaluates against a document (`$`; `None`: no input) with variables bound, as
     /// plain JSONata does (the official test suite's setting).
+    /// `now_millis` is what `$now()` and `$millis()` return.
     pub fn eval_document(
         &self,
         input: Option<&Value>,
         bindings: &serde_json::Map<String, Value>,
         rng: &mut Rng,
         limits: Limits,
+        now_millis: i64,
     ) -> Result<Option<Value>, EvalError> {
         let input = input.map(Backend::convert);
         let bindings = bindings
@@ -264,7 +266,7 @@ impl Expression {
                 rng,
                 limits,
                 dialect: self.dialect,
-                now_millis: 0,
+                now_millis,
             },
         )
         .map_err(EvalError::from_failure)

@@ -111,9 +111,11 @@ pub fn hash(args: &[JV]) -> R {
         "SHA-256" => sha2::Sha256::digest(data).to_vec(),
         "SHA-384" => sha2::Sha384::digest(data).to_vec(),
         "SHA-512" => sha2::Sha512::digest(data).to_vec(),
-        other => return Err(engine::error(format!(
+        other => {
+            return Err(engine::error(format!(
             "D3137: Hash algorithm '{other}' must be one of SHA-1, SHA-384, SHA-256, SHA-512, MD5"
-        ))),
+        )))
+        }
     };
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     Ok(JV::string(hex))
