@@ -127,6 +127,11 @@ pub const UNSUPPORTED: &str = "returned an unsupported result type.";
 /// …) before a JSONata code, so the message starts with the code as jsonata-js's does,
 /// and codes the one parse error the crate leaves without one.
 fn normalize(message: String) -> String {
+    // jsonata-js (and the service) name no function in T1006.
+    const T1006: &str = "T1006: Attempted to invoke a non-function";
+    if message.starts_with(T1006) {
+        return T1006.to_string();
+    }
     if code_of(&message).is_some() {
         return message;
     }
@@ -207,6 +212,11 @@ const TICK: &str = "statelab tick";
 const CHARGE: &str = "statelab charge";
 /// Range items built per work unit (building one is much cheaper than a call).
 const RANGE_ITEMS_PER_STEP: u64 = 16;
+/// Passes a string concatenation's result through the size bound (a recursive `$s & $s`
+/// doubles a string per call).
+const SIZED: &str = "statelab sized";
+/// Clamps a number argument to ±2^53 (see `instrument`).
+const CLAMP: &str = "statelab clamp";
 const UNSUPPORTED_REGEX: &str = "statelab unsupported regex";
 
 impl QueryEngine for JsonataCore {
@@ -707,6 +717,37 @@ fn instrument(node: &mut AstNode) {
                 is_builtin: true,
             };
         }
+        // The crate adds `$substring`'s start and length to the string length in i64,
+        // which overflows (a panic where overflow checks are on) for huge numbers;
+        // beyond 2^53 every such number means the same.
+        AstNode::Function {
+            name,
+            args,
+            is_builtin: true,
+        } if name == "substring" => {
+            for arg in args.iter_mut().skip(1) {
+                if matches!(arg, AstNode::Placeholder) {
+                    continue;
+                }
+                let a = std::mem::replace(arg, AstNode::Null);
+                *arg = AstNode::Function {
+                    name: CLAMP.to_string(),
+                    args: vec![a],
+                    is_builtin: true,
+                };
+            }
+        }
+        AstNode::Binary {
+            op: BinaryOp::Concatenate,
+            ..
+        } => {
+            let concat = std::mem::replace(node, AstNode::Null);
+            *node = AstNode::Function {
+                name: SIZED.to_string(),
+                args: vec![concat],
+                is_builtin: true,
+            };
+        }
         AstNode::Regex { pattern, flags } => match super::js_regex::unsupported(pattern) {
             Some(what) => {
                 let message = format!(
@@ -992,6 +1033,32 @@ fn register(ev: &mut Evaluator, host: &HostRef, dialect: Dialect) -> Result<(), 
         let message = args.first().and_then(JValue::as_str).unwrap_or("regex");
         Err(error(message))
     })?;
+    let h = host.clone();
+    ev.register_fn(SIZED, move |args: &[JValue]| {
+        let value = args.first().cloned().unwrap_or(JValue::Undefined);
+        h.borrow_mut().check_size(&value)?;
+        Ok(value)
+    })?;
+    ev.register_fn(CLAMP, |args: &[JValue]| {
+        const MAX: f64 = 9_007_199_254_740_992.0;
+        Ok(match args.first() {
+            Some(JValue::Number(n)) if n.is_finite() => JValue::Number(n.clamp(-MAX, MAX)),
+            Some(other) => other.clone(),
+            None => JValue::Undefined,
+        })
+    })?;
+    // `$pad` can build a string of any width in one call: the width is checked first.
+    let h = host.clone();
+    ev.register_fn_override("pad", move |args: &[JValue]| {
+        let limit = h.borrow().limits.max_bytes;
+        if let Some(JValue::Number(w)) = args.get(1) {
+            if w.abs() > limit as f64 {
+                h.borrow_mut().tripped.get_or_insert(FailureKind::Memory);
+                return Err(error(MEMORY));
+            }
+        }
+        builtin("pad", args)
+    })?;
     // Deterministic replacements of the impure built-ins (both dialects: a simulator
     // never reads the clock or the OS's randomness).
     let h = host.clone();
@@ -1050,6 +1117,19 @@ pub(super) fn error(message: impl Into<String>) -> EvaluatorError {
 /// Converts parsed JSON text (for `$parse`).
 pub(super) fn from_json(v: &Value) -> JValue {
     to_jvalue(v)
+}
+
+/// Calls the crate's own built-in `name` with already evaluated arguments (for host
+/// functions that check their arguments and then delegate to the built-in they replace).
+fn builtin(name: &str, args: &[JValue]) -> Result<JValue, EvaluatorError> {
+    let params: Vec<String> = (0..args.len()).map(|i| format!("$a{i}")).collect();
+    let text = format!("${name}({})", params.join(", "));
+    let ast = jsonata_core::parser::parse(&text).map_err(|e| error(e.to_string()))?;
+    let mut context = Context::new();
+    for (i, a) in args.iter().enumerate() {
+        context.bind(format!("a{i}"), a.clone());
+    }
+    Evaluator::with_context(context).evaluate(&ast, &JValue::Undefined)
 }
 
 /// Evaluates `$fromMillis($ms, $picture, $tz)` with the crate's own formatter.
