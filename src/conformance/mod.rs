@@ -13,6 +13,8 @@
 pub mod case;
 pub mod compare;
 pub mod history;
+#[cfg(feature = "jsonata")]
+pub mod jsonata_suite;
 pub mod lambda;
 
 pub use case::{load_cases, Case, LoadError};
