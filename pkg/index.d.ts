@@ -103,6 +103,8 @@ export interface Limits {
   maxPayloadBytes?: number;
   /** State transitions per execution, retries included (default 5,000,000); 0 lifts the limit. */
   maxTransitions?: number;
+  /** Longest execution in seconds when the definition sets no `TimeoutSeconds` (default one year); 0 lifts it. */
+  maxExecutionSeconds?: number;
   /** Inline Map iterations at once when `MaxConcurrency` is 0 (default 40). */
   inlineMapConcurrency?: number;
 }
@@ -120,7 +122,8 @@ export interface StartOptions {
   testCase?: string;
   /**
    * `virtual` (default): waits, retry back-off and timeouts take no time, timestamps
-   * still show them; the clock stands still while handlers run. `real`: wall-clock time.
+   * still show them; the clock stands still while tasks wait for handlers or task
+   * tokens (`execution.advanceTime` moves it). `real`: wall-clock time.
    */
   clock?: 'virtual' | 'real';
   /** The start time (default: 2025-01-01T00:00:00Z under the virtual clock, now under the real one). */
@@ -134,6 +137,10 @@ export interface StartOptions {
   paused?: boolean;
   /** Stops the execution (ABORTED, error `Aborted`) when aborted. */
   signal?: AbortSignal;
+  /** Record each state's data flow for `execution.inspection()` (copies every intermediate value). */
+  inspect?: boolean;
+  /** Workflow variables set before the first state. */
+  variables?: Record<string, Json>;
   region?: string;
   account?: string;
   roleArn?: string;
@@ -211,11 +218,91 @@ export class Execution implements AsyncIterable<HistoryEvent> {
   step(): Promise<HistoryEvent | undefined>;
   pause(): void;
   resume(): void;
+  /** Virtual clock: moves time forward (time otherwise stands still while tasks wait for handlers or tokens). */
+  advanceTime(ms: number): void;
+  /** The execution's clock. */
+  readonly now: Date;
+  /** The data flow of the state visit that this `*StateEntered` event (or id) starts; needs `inspect: true`. */
+  inspection(event: HistoryEvent | number): StateInspection | undefined;
+  /** Every state visit's data flow so far (needs `inspect: true`). */
+  inspections(): StateInspection[];
+  /** Frees the engine's memory for this execution now (stops it first if running). */
+  dispose(): void;
+  [Symbol.dispose](): void;
   /** The graph node a history event belongs to (`undefined` for execution events). */
   nodeIdOf(event: HistoryEvent | number): string | undefined;
   /** The state a history event belongs to (`undefined` for execution events). */
   stateNameOf(event: HistoryEvent | number): string | undefined;
 }
+
+// --------------------------------------------------------------- data flow, TestState
+
+/** How an error in the state was handled. */
+export interface InspectionErrorDetails {
+  retryIndex?: number;
+  retryBackoffIntervalSeconds?: number;
+  catchIndex?: number;
+}
+
+/**
+ * A state's data flow, with the names of the TestState API's `inspectionData` (DEBUG
+ * level). Payloads are JSON values. Fields appear where the state has the step.
+ */
+export interface InspectionData {
+  input?: Json;
+  afterInputPath?: Json;
+  afterParameters?: Json;
+  /** JSONata states: the evaluated `Arguments`. */
+  afterArguments?: Json;
+  result?: Json;
+  afterResultSelector?: Json;
+  afterResultPath?: Json;
+  afterItemsPath?: Json;
+  afterItemSelector?: Json[];
+  output?: Json;
+  maxConcurrency?: number;
+  toleratedFailureCount?: number;
+  toleratedFailurePercentage?: number;
+  /** Every variable visible after the state. */
+  variables?: Record<string, Json>;
+  errorDetails?: InspectionErrorDetails;
+}
+
+/** One state visit of an execution. */
+export interface StateInspection extends InspectionData {
+  stateName: string;
+  /** The id of the visit's `*StateEntered` history event. */
+  enteredEventId: number;
+}
+
+/** `TestState`'s request: a state (or a whole definition with `stateName`), an input, an optional mock. */
+export interface TestStateRequest {
+  definition: string | StateDefinition | Definition;
+  /** Required when `definition` is a whole state machine. */
+  stateName?: string;
+  input?: Json;
+  /** `INFO` (default), `DEBUG` (adds `inspectionData`) or `TRACE` (as DEBUG). */
+  inspectionLevel?: 'INFO' | 'DEBUG' | 'TRACE';
+  variables?: Record<string, Json>;
+  /** The result (or error) of a Task, Map or Parallel state under test. */
+  mock?: { result: Json } | { errorOutput: { error: string; cause?: string } };
+  /** Replaces the context object (`$$`, `$states.context`). */
+  context?: Json;
+  /** The retrier's count so far, for `RETRIABLE` decisions. */
+  retrierRetryCount?: number;
+}
+
+export interface TestStateResponse {
+  status: 'SUCCEEDED' | 'FAILED' | 'RETRIABLE' | 'CAUGHT_ERROR';
+  output?: Json;
+  error?: string;
+  cause?: string;
+  nextState?: string;
+  inspectionData?: InspectionData;
+}
+
+/** The TestState API: runs one state. Tasks need a `mock` (no AWS service is called). */
+export function testState(request: TestStateRequest): TestStateResponse;
 
 // -------------------------------------------------------------------------- graph
 

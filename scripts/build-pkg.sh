@@ -74,7 +74,7 @@ report() {
   local raw gz
   raw=$(wc -c <"$file")
   gz=$(gzip -9 -c "$file" | wc -c)
-  printf '%-22s %8d bytes raw  %8d bytes gzipped (%.0f KB)\n' "$label" "$raw" "$gz" "$(echo "$gz / 1024" | bc -l)"
+  awk -v l="$label" -v r="$raw" -v g="$gz" 'BEGIN { printf "%-26s %9d bytes raw (%.0f KB) %9d bytes gzipped (%.0f KB)\n", l, r, r / 1024, g, g / 1024 }'
 }
 
 step "cargo build --release --target wasm32-unknown-unknown ${features[*]:-}"
@@ -85,30 +85,33 @@ if $sizes; then
   step "sizes: with and without JSONata"
   variants=target/pkg-sizes
   mkdir -p "$variants"
-  build "$variants/jsonata"
-  build "$variants/no-jsonata" --no-default-features
-  report "with JSONata" "$variants/jsonata/statelab_bg.wasm"
-  report "without JSONata" "$variants/no-jsonata/statelab_bg.wasm"
   if ! command -v twiggy >/dev/null; then
     cargo install twiggy
   fi
-  # twiggy needs names: measure an unstripped, optimized copy with its name section.
+  # Each variant: the shipped file (optimized, stripped) and a copy with its name
+  # section for twiggy.
   for v in jsonata no-jsonata; do
+    flags=()
+    [ "$v" = no-jsonata ] && flags=(--no-default-features)
+    build "$variants/$v" "${flags[@]}"
     wasm-bindgen --target web --keep-debug --out-dir "$variants/$v-named" --out-name statelab \
-      target/wasm32-unknown-unknown/release/statelab.wasm >/dev/null 2>&1 || true
+      target/wasm32-unknown-unknown/release/statelab.wasm
+    "$wasm_opt" "${opt_flags[@]}" --debuginfo "$variants/$v-named/statelab_bg.wasm" \
+      -o "$variants/$v-named/statelab_bg.wasm"
   done
-  step "twiggy top (with the last variant built: without JSONata)"
-  "$wasm_opt" "${opt_flags[@]}" --debuginfo "$variants/no-jsonata-named/statelab_bg.wasm" \
-    -o "$variants/no-jsonata-named/opt.wasm"
-  twiggy top -n 25 "$variants/no-jsonata-named/opt.wasm"
-  cargo build --release --locked --target wasm32-unknown-unknown --lib
-  wasm-bindgen --target web --keep-debug --out-dir "$variants/jsonata-named" --out-name statelab \
-    target/wasm32-unknown-unknown/release/statelab.wasm
-  "$wasm_opt" "${opt_flags[@]}" --debuginfo "$variants/jsonata-named/statelab_bg.wasm" \
-    -o "$variants/jsonata-named/opt.wasm"
-  step "twiggy top (with JSONata)"
-  twiggy top -n 25 "$variants/jsonata-named/opt.wasm"
-  # Leave pkg/ as the default build.
+  for v in jsonata no-jsonata; do
+    report "$v" "$variants/$v/statelab_bg.wasm"
+  done
+  for v in jsonata no-jsonata; do
+    step "twiggy top ($v)"
+    twiggy top -n 20 "$variants/$v-named/statelab_bg.wasm"
+    step "twiggy top --retained ($v)"
+    twiggy top --retained -n 20 "$variants/$v-named/statelab_bg.wasm"
+  done
+  for v in jsonata no-jsonata; do
+    report "$v" "$variants/$v/statelab_bg.wasm"
+  done
+  # pkg/wasm stays the default build (made above, before the variants).
 fi
 
 step "pkg/ is ready"

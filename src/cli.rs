@@ -687,21 +687,19 @@ fn conformance(args: &[String], io: &mut Io<'_>) -> i32 {
         return usage(io, "conformance needs at least one DIR", CONFORMANCE_HELP);
     }
     let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut suites: Vec<PathBuf> = Vec::new();
     for d in &a.positional {
         let p = PathBuf::from(d);
         if !p.exists() {
             return fail(io, &format!("{d}: no such file or directory"));
         }
         if p.is_dir() && conformance::is_jsonata_suite(&p) {
-            let _ = writeln!(
-                io.stderr,
-                "statelab: {d} is the JSONata language test suite; JSONata is a later milestone, so it is not run"
-            );
+            suites.push(p);
             continue;
         }
         dirs.push(p);
     }
-    if dirs.is_empty() {
+    if dirs.is_empty() && suites.is_empty() {
         return fail(io, "nothing to run");
     }
     let known = match a.get("--known-failures") {
@@ -711,6 +709,27 @@ fn conformance(args: &[String], io: &mut Io<'_>) -> i32 {
         },
         None => KnownFailures::default(),
     };
+    let mut suites_ok = true;
+    for suite in &suites {
+        #[cfg(feature = "jsonata")]
+        {
+            let report = conformance::jsonata_suite::run(suite, &known, a.get("--filter"));
+            let _ = io.stdout.write_all(report.render().as_bytes());
+            suites_ok &= report.ok();
+        }
+        #[cfg(not(feature = "jsonata"))]
+        {
+            let _ = writeln!(
+                io.stderr,
+                "statelab: {} is the JSONata language test suite; this build has no JSONata (feature 'jsonata'), so it is not run",
+                suite.display()
+            );
+            suites_ok = false;
+        }
+    }
+    if dirs.is_empty() {
+        return if suites_ok { 0 } else { 1 };
+    }
     let opts = RunnerOptions {
         filter: a.get("--filter").map(str::to_string),
         validate: !a.has("--no-validate"),
@@ -721,7 +740,7 @@ fn conformance(args: &[String], io: &mut Io<'_>) -> i32 {
     let _ = io
         .stdout
         .write_all(report.render(a.has("--verbose")).as_bytes());
-    if report.ok() {
+    if report.ok() && suites_ok {
         0
     } else {
         1

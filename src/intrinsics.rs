@@ -868,7 +868,8 @@ fn eval_call<'a>(
             }
             let value = if args.len() > 2 {
                 let seed = want_rounded(2, "third")?;
-                let bound = end - start;
+                // In i128: `end - start` overflows i64 for e.g. (-1, i64::MAX).
+                let bound = i128::from(end) - i128::from(start);
                 let Ok(bound) = i32::try_from(bound) else {
                     return Err(fail(format!("the range {start} to {end} is too large")));
                 };
@@ -1142,6 +1143,20 @@ mod tests {
         assert_eq!(JavaRandom::new(-7).next_int(64), 17);
         assert_eq!(JavaRandom::new(0).next_int(10), 0);
         assert_eq!(JavaRandom::new(1).next_int(1000), 985);
+    }
+
+    #[test]
+    fn math_random_extreme_ranges() {
+        // Found while adding fuzzing: `end - start` overflowed (a panic in debug builds).
+        let e = eval("States.MathRandom(-1, 9223372036854775807, 1)", json!({}));
+        assert_eq!(e.unwrap_err().error, "States.IntrinsicFailure");
+        let e = eval(
+            "States.MathRandom(-9223372036854775808, 9223372036854775807)",
+            json!({}),
+        );
+        assert!(e.unwrap().is_i64());
+        let v = eval("States.MathRandom(2147483646, 2147483647, 5)", json!({}));
+        assert_eq!(v.unwrap(), json!(2147483646));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod model;
 pub mod path;
 pub mod rng;
 pub mod template;
+pub mod test_state;
 pub mod timestamp;
 pub mod validate;
 pub mod vars;
@@ -28,9 +29,12 @@ pub mod vars;
 pub mod wasm;
 
 pub use error::{Error, StateError};
-pub use execution::{Execution, ExecutionOptions, Limits, Outcome, Pending, Status};
+pub use execution::{
+    ErrorDetails, Execution, ExecutionOptions, Inspection, Limits, Outcome, Pending, Status,
+};
 pub use history::{EventType, HistoryEvent};
 pub use host::{NoTasks, TaskHandler, TaskRequest, TaskResponse};
+pub use test_state::{test_state, test_state_with, TestStateRequest, TestStateResponse};
 
 use std::sync::Arc;
 

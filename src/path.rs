@@ -104,6 +104,63 @@ const MAX_SEGMENTS: usize = 256;
 const MAX_FILTER_DEPTH: usize = 32;
 /// Deepest document level rendered in messages (deeper levels print `...`).
 const MAX_RENDER_DEPTH: usize = 512;
+/// Work one evaluation may do (nodes visited, deep-scan steps, filter tests, regex steps,
+/// nodes copied into the result), shared with the paths inside its filters. Without it
+/// `$..a..a..a` over a 100-level document, or nested `$..` filters, run for hours
+/// (the work grows as depth^scans). Above what a real path over a 256 KB payload needs
+/// (`$..*` over 128k nodes ten levels deep takes about 3 million); past it the path fails
+/// with [`BUDGET_MESSAGE`]. About 0.1 s of work in a release build.
+const MAX_EVAL_STEPS: u64 = 4_000_000;
+/// Steps charged per node copied into a result (an allocation, much dearer than a visit):
+/// at most 2 million nodes are copied.
+const COPY_STEPS: u64 = 2;
+/// The `PathMiss` detail of a path that exceeded [`MAX_EVAL_STEPS`] (our wording).
+const BUDGET_MESSAGE: &str = "Path evaluation exceeded the limit of 4000000 steps";
+
+/// What is left of [`MAX_EVAL_STEPS`] during one evaluation.
+struct Budget(std::cell::Cell<u64>);
+
+impl Budget {
+    fn new() -> Budget {
+        Budget(std::cell::Cell::new(MAX_EVAL_STEPS))
+    }
+
+    /// Spends `n` steps; false (and nothing left) when fewer remain.
+    fn spend(&self, n: u64) -> bool {
+        let left = self.0.get();
+        if left < n {
+            self.0.set(0);
+            return false;
+        }
+        self.0.set(left - n);
+        true
+    }
+
+    fn exhausted(&self) -> bool {
+        self.0.get() == 0
+    }
+
+    /// Spends [`COPY_STEPS`] per node of `v` (walked iteratively), for copying it;
+    /// false when exhausted.
+    fn spend_copy(&self, v: &Value) -> bool {
+        let mut stack = vec![v];
+        while let Some(n) = stack.pop() {
+            if !self.spend(COPY_STEPS) {
+                return false;
+            }
+            match n {
+                Value::Array(a) => stack.extend(a.iter()),
+                Value::Object(m) => stack.extend(m.values()),
+                _ => {}
+            }
+        }
+        true
+    }
+}
+
+fn budget_miss() -> PathMiss {
+    PathMiss::new(BUDGET_MESSAGE.to_string())
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Seg {
@@ -1099,7 +1156,7 @@ impl Path {
 
     /// Like `find`, but evaluated against an explicit document (ignores the root kind).
     pub fn find_in<'a>(&self, doc: &'a Value) -> Result<Cow<'a, Value>, PathMiss> {
-        evaluate(&self.chain, doc, doc, false)
+        evaluate(&self.chain, doc, doc, false, &Budget::new())
     }
 
     /// `IsPresent` semantics: true when the path selects something (even `null`).
@@ -1230,6 +1287,7 @@ struct EvalCtx<'c, 'a> {
     /// Jayway's REQUIRE_PROPERTIES (used for filter existence checks).
     require: bool,
     out: Vec<Cow<'a, Value>>,
+    budget: &'c Budget,
 }
 
 /// Evaluates `chain` on `doc` (with `root` for `$` inside filters).
@@ -1238,9 +1296,13 @@ fn evaluate<'a>(
     doc: &'a Value,
     root: &'a Value,
     require: bool,
+    budget: &Budget,
 ) -> Result<Cow<'a, Value>, PathMiss> {
     // Fast path: definite chains of plain members / indexes, no allocation.
     if chain.is_simple() {
+        if !budget.spend(chain.segs.len() as u64 + 1) {
+            return Err(budget_miss());
+        }
         return find_simple(chain, doc);
     }
     let (func, body) = (chain.func, chain.body);
@@ -1249,8 +1311,12 @@ fn evaluate<'a>(
         root,
         require,
         out: Vec::new(),
+        budget,
     };
     ctx.eval(0, body, doc)?;
+    if budget.exhausted() {
+        return Err(budget_miss());
+    }
     let definite = chain.definite;
     let result: Cow<'a, Value> = if definite {
         match ctx.out.into_iter().next() {
@@ -1263,6 +1329,14 @@ fn evaluate<'a>(
             }
         }
     } else {
+        // Copying the matches is work too (`$..*` copies every subtree).
+        for v in &ctx.out {
+            if let Cow::Borrowed(v) = v {
+                if !budget.spend_copy(v) {
+                    return Err(budget_miss());
+                }
+            }
+        }
         Cow::Owned(Value::Array(
             ctx.out.into_iter().map(Cow::into_owned).collect(),
         ))
@@ -1352,6 +1426,9 @@ fn not_an_array(chain: &Chain, i: usize, model: &Value) -> PathMiss {
 impl<'c, 'a> EvalCtx<'c, 'a> {
     /// Evaluates segments `i..end` on `node`, pushing matches to `out`.
     fn eval(&mut self, i: usize, end: usize, node: &'a Value) -> Result<(), PathMiss> {
+        if !self.budget.spend(1) {
+            return Err(budget_miss());
+        }
         let chain = self.chain;
         let Some(seg) = chain.segs.get(i).filter(|_| i < end) else {
             self.out.push(Cow::Borrowed(node));
@@ -1469,7 +1546,9 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
                         if len == 0 || lo >= hi {
                             return Ok(());
                         }
-                        let mut k = lo;
+                        // Indexes below -len select nothing: start there, so a huge
+                        // negative start (`[-9223372036854775808:1]`) does not loop.
+                        let mut k = lo.max(-len);
                         while k < hi {
                             self.index(arr, k, i, end)?;
                             k += 1;
@@ -1549,6 +1628,9 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
         let target_leaf = t + 1 == end;
         let mut stack: Vec<&'a Value> = vec![node];
         while let Some(n) = stack.pop() {
+            if !self.budget.spend(1) {
+                return Err(budget_miss());
+            }
             match n {
                 Value::Object(m) => {
                     let matches = match target {
@@ -1596,20 +1678,25 @@ impl<'c, 'a> EvalCtx<'c, 'a> {
     }
 
     fn accept(&self, expr: &Expr, item: &Value) -> bool {
-        eval_expr(expr, item, self.root)
+        eval_expr(expr, item, self.root, self.budget)
     }
 }
 
 // ------------------------------- filter evaluation ------------------------------------
 
-fn eval_expr(expr: &Expr, item: &Value, root: &Value) -> bool {
+/// Evaluates a filter expression. Once the budget is exhausted every test is false (and
+/// the enclosing evaluation fails at its next step).
+fn eval_expr(expr: &Expr, item: &Value, root: &Value, budget: &Budget) -> bool {
+    if !budget.spend(1) {
+        return false;
+    }
     match expr {
-        Expr::Or(parts) => parts.iter().any(|e| eval_expr(e, item, root)),
-        Expr::And(parts) => parts.iter().all(|e| eval_expr(e, item, root)),
-        Expr::Not(e) => !eval_expr(e, item, root),
+        Expr::Or(parts) => parts.iter().any(|e| eval_expr(e, item, root, budget)),
+        Expr::And(parts) => parts.iter().all(|e| eval_expr(e, item, root, budget)),
+        Expr::Not(e) => !eval_expr(e, item, root, budget) && !budget.exhausted(),
         Expr::Exists(op) => match op {
-            Operand::Current(c) => evaluate(c, item, root, true).is_ok(),
-            Operand::Root(c) => evaluate(c, root, root, true).is_ok(),
+            Operand::Current(c) => evaluate(c, item, root, true, budget).is_ok(),
+            Operand::Root(c) => evaluate(c, root, root, true, budget).is_ok(),
             Operand::Lit(Value::Bool(b)) => *b,
             _ => false,
         },
@@ -1625,16 +1712,16 @@ fn eval_expr(expr: &Expr, item: &Value, root: &Value) -> bool {
                 // Jayway's RegexpEvaluator: strings and numbers match by their text,
                 // booleans as `true`/`false`, anything else (or nothing) as ""; an
                 // array matches when any element does.
-                let v = operand_value(other, item, root);
+                let v = operand_value(other, item, root, budget);
                 return match v.as_deref() {
                     Some(Value::Array(items)) => items
                         .iter()
-                        .any(|x| re.is_full_match(&regex_input(Some(x)))),
-                    other => re.is_full_match(&regex_input(other)),
+                        .any(|x| re.is_full_match_within(&regex_input(Some(x)), budget)),
+                    other => re.is_full_match_within(&regex_input(other), budget),
                 };
             }
-            let lv = operand_value(l, item, root);
-            let rv = operand_value(r, item, root);
+            let lv = operand_value(l, item, root, budget);
+            let rv = operand_value(r, item, root, budget);
             compare(lv.as_deref(), *op, rv.as_deref())
         }
     }
@@ -1649,10 +1736,15 @@ fn regex_input(v: Option<&Value>) -> Cow<'_, str> {
     }
 }
 
-fn operand_value<'a>(op: &'a Operand, item: &'a Value, root: &'a Value) -> Option<Cow<'a, Value>> {
+fn operand_value<'a>(
+    op: &'a Operand,
+    item: &'a Value,
+    root: &'a Value,
+    budget: &Budget,
+) -> Option<Cow<'a, Value>> {
     match op {
-        Operand::Current(c) => evaluate(c, item, root, false).ok(),
-        Operand::Root(c) => evaluate(c, root, root, false).ok(),
+        Operand::Current(c) => evaluate(c, item, root, false, budget).ok(),
+        Operand::Root(c) => evaluate(c, root, root, false, budget).ok(),
         Operand::Lit(v) => Some(Cow::Borrowed(v)),
         Operand::Regex(_) => None,
     }
@@ -1843,21 +1935,35 @@ impl Regex {
         Ok(Regex { alts, icase })
     }
 
+    #[cfg(test)]
     fn is_full_match(&self, text: &str) -> bool {
+        self.is_full_match_within(text, &Budget::new())
+    }
+
+    /// Matches within the smaller of its own step budget and what is left of the path's,
+    /// and charges the steps taken to the path's budget.
+    fn is_full_match_within(&self, text: &str, budget: &Budget) -> bool {
         let chars: Vec<char> = text.chars().collect();
+        let allowed = (REGEX_STEP_BUDGET as u64).min(budget.0.get()) as usize;
         let m = Matcher {
             text: &chars,
             icase: self.icase,
-            budget: std::cell::Cell::new(REGEX_STEP_BUDGET),
+            budget: std::cell::Cell::new(allowed),
             depth: std::cell::Cell::new(0),
         };
+        let matched = self.run(&m, chars.len());
+        budget.spend((allowed - m.budget.get()) as u64 + 1);
+        matched
+    }
+
+    fn run(&self, m: &Matcher<'_>, len: usize) -> bool {
         let group = Node {
             atom: Atom::Group(self.alts.clone()),
             min: 1,
             max: 1,
             lazy: false,
         };
-        m.match_seq(std::slice::from_ref(&group), 0, &mut |p| p == chars.len())
+        m.match_seq(std::slice::from_ref(&group), 0, &mut |p| p == len)
     }
 }
 
@@ -2375,6 +2481,46 @@ mod tests {
         assert!(p.set(json!("foo"), json!(2)).is_err());
         let p = Path::parse_reference("$").unwrap();
         assert_eq!(p.set(json!({"z": 1}), json!(2)).unwrap(), json!(2));
+    }
+
+    #[test]
+    fn slice_with_huge_negative_start_is_bounded() {
+        // Found while adding fuzzing (a hang): the slice loop used to start at i64::MIN.
+        let doc = json!([1, 2, 3]);
+        // Jayway quirk: negative starts are visited in order, then wrap (-3, -2, -1, 0, 1).
+        assert_eq!(
+            find("$[-9223372036854775808:2]", &doc).unwrap(),
+            json!([1, 2, 3, 1, 2])
+        );
+        assert_eq!(find("$[-2:3]", &doc).unwrap(), json!([2, 3, 1, 2, 3]));
+        assert_eq!(
+            find("$[-9223372036854775808:]", &doc).unwrap(),
+            json!([1, 2, 3])
+        );
+        assert_eq!(find("$[:-9223372036854775808]", &doc).unwrap(), json!([]));
+    }
+
+    #[test]
+    fn evaluation_work_is_bounded() {
+        // Found while adding fuzzing: deep scans multiply (`$..a..a..a..a` over a
+        // 100-level document took hours), and so do `$..` paths inside filters.
+        let mut doc = json!(1);
+        for _ in 0..100 {
+            doc = json!({ "a": doc });
+        }
+        assert_eq!(find("$..a", &doc).unwrap().as_array().unwrap().len(), 100);
+        assert_eq!(
+            find("$..a..a", &doc).unwrap().as_array().unwrap().len(),
+            4950
+        );
+        assert_eq!(find("$..a..a..a..a", &doc).unwrap_err(), BUDGET_MESSAGE);
+        let items: Vec<Value> = (0..300).map(|i| json!({ "a": i })).collect();
+        let doc = json!({ "x": items, "d": doc });
+        assert_eq!(find("$.x[?($..a..a)]", &doc).unwrap_err(), BUDGET_MESSAGE);
+        assert_eq!(
+            find("$.x[?(@.a > 297)].a", &doc).unwrap(),
+            json!([298, 299])
+        );
     }
 
     #[test]

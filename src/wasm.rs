@@ -12,17 +12,18 @@
 //! takes, feeds their answers back with `complete`/`fail`, and waits for real time or
 //! for promises when the execution is idle.
 
-use crate::execution::{Execution, ExecutionOptions, Limits, Pending};
+use crate::execution::{Execution, ExecutionOptions, Inspection, Limits, Pending};
 use crate::graph::Graph;
 use crate::history::HistoryEvent;
 use crate::host::{TaskHandler, TaskRequest, TaskResponse};
 use crate::mock::{MockConfig, MockHandler};
 use crate::model::StateMachine;
+use crate::test_state::{InspectionLevel, Mock as TestMock, TestStateRequest};
 use crate::validate::{self, MachineType};
 use crate::Error;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -124,6 +125,112 @@ pub fn validate(text: &str, express: bool) -> String {
     serde_json::to_string(&diagnostics).unwrap_or_else(|_| "[]".into())
 }
 
+// ------------------------------------------------------------------------ TestState
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TestStateOptions {
+    /// A state, a whole state machine (with `stateName`), or either as JSON text.
+    definition: Value,
+    state_name: Option<String>,
+    input: Option<Value>,
+    inspection_level: Option<String>,
+    variables: Option<Map<String, Value>>,
+    mock: Option<TestStateMock>,
+    context: Option<Value>,
+    retrier_retry_count: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TestStateMock {
+    result: Option<Value>,
+    error_output: Option<TestStateError>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestStateError {
+    error: String,
+    cause: Option<String>,
+}
+
+/// The TestState API: runs one state (alone, or inside a whole definition) and reports
+/// `{status, output?, error?, cause?, nextState?, inspectionData?}` as JSON, payloads
+/// as values. Tasks need a `mock` (statelab calls no AWS service).
+#[wasm_bindgen(js_name = testState)]
+pub fn test_state(request: &str) -> Result<String, JsValue> {
+    let o: TestStateOptions = serde_json::from_str(request)
+        .map_err(|e| invalid(format!("bad testState request: {e}")))?;
+    let definition = match o.definition {
+        Value::String(text) => {
+            let (doc, diagnostics) = validate::validate_text(&text);
+            match doc {
+                Some(doc) => doc,
+                None => return Err(host_error(Error::InvalidDefinition(diagnostics))),
+            }
+        }
+        v => v,
+    };
+    let inspection_level = match o.inspection_level.as_deref() {
+        None => InspectionLevel::Info,
+        Some(l) => InspectionLevel::parse(l).ok_or_else(|| {
+            invalid(format!(
+                "inspectionLevel must be INFO, DEBUG or TRACE, got {l:?}"
+            ))
+        })?,
+    };
+    let mock = match o.mock {
+        None => None,
+        Some(TestStateMock {
+            result: Some(r),
+            error_output: None,
+        }) => Some(TestMock::Result(r)),
+        Some(TestStateMock {
+            result: None,
+            error_output: Some(e),
+        }) => Some(TestMock::Error {
+            error: e.error,
+            cause: e.cause,
+        }),
+        Some(_) => return Err(invalid("a mock has either result or errorOutput")),
+    };
+    let req = TestStateRequest {
+        definition,
+        state_name: o.state_name,
+        input: o.input.unwrap_or_else(|| json!({})),
+        inspection_level,
+        variables: o.variables,
+        mock,
+        context: o.context,
+        retrier_retry_count: o.retrier_retry_count,
+    };
+    let r = crate::test_state(&req).map_err(host_error)?;
+    let mut m = Map::new();
+    m.insert("status".into(), json!(r.status.as_str()));
+    if let Some(v) = r.output {
+        m.insert("output".into(), v);
+    }
+    if let Some(e) = r.error {
+        m.insert("error".into(), json!(e));
+    }
+    if let Some(c) = r.cause {
+        m.insert("cause".into(), json!(c));
+    }
+    if let Some(n) = r.next_state {
+        m.insert("nextState".into(), json!(n));
+    }
+    if let Some(i) = &r.inspection_data {
+        let mut data = inspection_json(i);
+        if let Value::Object(d) = &mut data {
+            d.remove("stateName");
+            d.remove("enteredEventId");
+        }
+        m.insert("inspectionData".into(), data);
+    }
+    Ok(Value::Object(m).to_string())
+}
+
 // ------------------------------------------------------------------------ mocks
 
 /// A parsed and checked `MockConfigFile`, shared by many executions.
@@ -162,7 +269,8 @@ pub struct WasmMachine {
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 struct StartOptions {
     /// The execution input; `{}` when absent.
-    input: Option<Value>,
+    #[serde(default = "empty_object")]
+    input: Value,
     name: Option<String>,
     state_machine_name: Option<String>,
     region: Option<String>,
@@ -176,6 +284,10 @@ struct StartOptions {
     handlers: Vec<String>,
     /// `true` for the virtual clock (the default), `false` for real time.
     virtual_clock: Option<bool>,
+    /// Record each state's data flow (`inspections`).
+    inspect: bool,
+    /// Variables set before the first state.
+    variables: Option<Map<String, Value>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -184,7 +296,12 @@ struct LimitOptions {
     max_history_events: Option<f64>,
     max_payload_bytes: Option<f64>,
     max_transitions: Option<f64>,
+    max_execution_seconds: Option<f64>,
     inline_map_concurrency: Option<f64>,
+}
+
+fn empty_object() -> Value {
+    json!({})
 }
 
 fn count(v: Option<f64>, name: &str, default: u64) -> Result<u64, JsValue> {
@@ -250,6 +367,11 @@ impl WasmMachine {
                 "maxTransitions",
                 defaults.limits.max_transitions,
             )?,
+            max_execution_seconds: count(
+                o.limits.max_execution_seconds,
+                "maxExecutionSeconds",
+                defaults.limits.max_execution_seconds,
+            )?,
             inline_map_concurrency: count(
                 o.limits.inline_map_concurrency,
                 "inlineMapConcurrency",
@@ -273,7 +395,7 @@ impl WasmMachine {
             (None, None) => None,
         };
         let opts = ExecutionOptions {
-            input: o.input.unwrap_or_else(|| json!({})),
+            input: o.input,
             name: o.name,
             state_machine_name,
             region: o.region.unwrap_or(defaults.region),
@@ -282,6 +404,8 @@ impl WasmMachine {
             seed: o.seed.unwrap_or(0),
             start_time,
             limits,
+            inspect: o.inspect,
+            variables: o.variables,
         };
         let ex = Execution::start(self.sm.clone(), opts).map_err(host_error)?;
         Ok(WasmExecution {
@@ -292,7 +416,7 @@ impl WasmMachine {
             js_queue: Vec::new(),
             outstanding: HashSet::new(),
             tokens: BTreeMap::new(),
-            next_timer: 0.0,
+            next_timer: Cell::new(0.0),
         })
     }
 }
@@ -353,7 +477,7 @@ pub struct WasmExecution {
     outstanding: HashSet<u64>,
     /// Task tokens handed out, with what they belong to (pruned lazily).
     tokens: BTreeMap<String, TokenInfo>,
-    next_timer: f64,
+    next_timer: Cell<f64>,
 }
 
 #[wasm_bindgen]
@@ -378,19 +502,26 @@ impl WasmExecution {
             if !self.js_queue.is_empty() {
                 return self.code() | HAS_REQUESTS;
             }
-            match self.ex.pending() {
+            // `Timer`: nothing waits for an outside answer; `External`: tasks wait for
+            // JS handlers or task tokens (and a timer may still be set).
+            let (next, external) = match self.ex.pending() {
                 Pending::Done => return DONE,
-                Pending::External => return WAITING,
-                Pending::Timer(t) => {
-                    let idle = self.outstanding.is_empty() && self.live_tokens() == 0;
-                    if t <= self.ex.now() || (self.virtual_clock && idle) {
-                        self.ex.advance_to(t);
-                        spent += 1;
-                    } else {
-                        self.next_timer = t as f64;
-                        return TIMER;
-                    }
+                Pending::Timer(t) => (Some(t), false),
+                Pending::External { next_timer } => (next_timer, true),
+            };
+            match next {
+                Some(t) if t <= self.ex.now() || (self.virtual_clock && !external) => {
+                    self.ex.advance_to(t);
+                    spent += 1;
                 }
+                // Under the virtual clock time stands still while tasks wait for
+                // outside answers (handlers take no time; task tokens wait for
+                // sendTask* or an explicit advanceTo).
+                Some(t) if !self.virtual_clock => {
+                    self.next_timer.set(t as f64);
+                    return TIMER;
+                }
+                _ => return WAITING,
             }
         }
     }
@@ -398,7 +529,7 @@ impl WasmExecution {
     /// When `run` returned `TIMER`: the time (ms since the epoch) the next timer fires.
     #[wasm_bindgen(js_name = nextTimer)]
     pub fn next_timer(&self) -> f64 {
-        self.next_timer
+        self.next_timer.get()
     }
 
     /// Moves the clock forward to `t` (ms since the epoch) and fires the timers due.
@@ -556,10 +687,78 @@ impl WasmExecution {
         v.to_string()
     }
 
+    /// The data flow of state visits (with `inspect` on), from index `from` on, as a
+    /// JSON array of `inspection_json` objects.
+    pub fn inspections(&self, from: u32) -> String {
+        let all = self.ex.inspections();
+        let from = (from as usize).min(all.len());
+        Value::Array(all[from..].iter().map(inspection_json).collect()).to_string()
+    }
+
+    /// The data flow of the visit whose `*StateEntered` event has this id, or `null`.
+    pub fn inspection(&self, entered_event_id: f64) -> String {
+        match self.ex.inspection(entered_event_id as u64) {
+            Some(i) => inspection_json(i).to_string(),
+            None => "null".into(),
+        }
+    }
+
     #[wasm_bindgen(js_name = executionArn)]
     pub fn execution_arn(&self) -> String {
         self.ex.execution_arn().into()
     }
+}
+
+/// An inspection as JSON values (the TestState API's `inspectionData` names; payloads
+/// are values, not JSON text), plus `stateName` and `enteredEventId`.
+fn inspection_json(i: &Inspection) -> Value {
+    let mut m = Map::new();
+    m.insert("stateName".into(), json!(i.state));
+    m.insert("enteredEventId".into(), json!(i.entered_event_id));
+    let mut put = |k: &str, v: &Option<Value>| {
+        if let Some(v) = v {
+            m.insert(k.into(), v.clone());
+        }
+    };
+    put("input", &i.input);
+    put("afterInputPath", &i.after_input_path);
+    put("afterParameters", &i.after_parameters);
+    put("afterArguments", &i.after_arguments);
+    put("result", &i.result);
+    put("afterResultSelector", &i.after_result_selector);
+    put("afterResultPath", &i.after_result_path);
+    put("afterItemsPath", &i.after_items_path);
+    put(
+        "afterItemSelector",
+        &i.after_item_selector.clone().map(Value::Array),
+    );
+    put("output", &i.output);
+    if let Some(n) = i.max_concurrency {
+        m.insert("maxConcurrency".into(), json!(n));
+    }
+    if let Some(n) = i.tolerated_failure_count {
+        m.insert("toleratedFailureCount".into(), json!(n));
+    }
+    if let Some(n) = i.tolerated_failure_percentage {
+        m.insert("toleratedFailurePercentage".into(), json!(n));
+    }
+    if let Some(vars) = &i.variables {
+        m.insert("variables".into(), Value::Object(vars.clone()));
+    }
+    if let Some(d) = &i.error_details {
+        let mut e = Map::new();
+        if let Some(x) = d.retry_index {
+            e.insert("retryIndex".into(), json!(x));
+        }
+        if let Some(x) = d.retry_backoff_interval_seconds {
+            e.insert("retryBackoffIntervalSeconds".into(), json!(x));
+        }
+        if let Some(x) = d.catch_index {
+            e.insert("catchIndex".into(), json!(x));
+        }
+        m.insert("errorDetails".into(), Value::Object(e));
+    }
+    Value::Object(m)
 }
 
 fn token_error(e: Error) -> JsValue {
@@ -578,9 +777,18 @@ impl WasmExecution {
     fn code(&self) -> u32 {
         match self.ex.pending() {
             Pending::Done => DONE,
-            Pending::External => WAITING,
             Pending::Timer(t) if t <= self.ex.now() => RUNNABLE,
-            Pending::Timer(_) => TIMER,
+            Pending::Timer(t) => {
+                self.next_timer.set(t as f64);
+                TIMER
+            }
+            Pending::External {
+                next_timer: Some(t),
+            } if !self.virtual_clock => {
+                self.next_timer.set(t as f64);
+                TIMER
+            }
+            Pending::External { .. } => WAITING,
         }
     }
 
@@ -589,14 +797,6 @@ impl WasmExecution {
             0
         } else {
             HAS_REQUESTS
-        }
-    }
-
-    fn live_tokens(&self) -> usize {
-        if self.tokens.is_empty() {
-            0
-        } else {
-            self.ex.pending_tokens().len()
         }
     }
 

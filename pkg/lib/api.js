@@ -1,5 +1,5 @@
 // The public API, shared by the Node and browser entry points.
-export { StateMachine, createStateMachine, validate } from './machine.js';
+export { StateMachine, createStateMachine, testState, validate } from './machine.js';
 export { Execution } from './execution.js';
 export {
   StatelabError,

@@ -279,6 +279,26 @@ export class Execution {
     this.#input();
   }
 
+  /**
+   * Virtual clock: moves time forward by `ms` and fires what is due (Wait states,
+   * retries, timeouts, heartbeats). Time otherwise stands still while tasks wait for
+   * handlers or task tokens.
+   */
+  advanceTime(ms) {
+    if (!this.#virtual) throw new ExecutionStateError('advanceTime needs the virtual clock');
+    if (!(typeof ms === 'number' && ms >= 0 && Number.isFinite(ms))) {
+      throw new InvalidArgumentError('advanceTime needs a non-negative number of milliseconds');
+    }
+    this.#running_check();
+    this.#call(() => this.#h.advanceTo(this.#h.now() + ms));
+    this.#input();
+  }
+
+  /** The execution's clock (virtual or real). */
+  get now() {
+    return this.#done || this.#disposed ? this.#outcome().stopDate : new Date(this.#call(() => this.#h.now()));
+  }
+
   /** Stops running freely: events then come one at a time through `step()`. */
   pause() {
     this.#paused = true;
@@ -304,6 +324,25 @@ export class Execution {
     const next = this.#stepChain.then(() => this.#stepOnce());
     this.#stepChain = next.catch(() => {});
     return next;
+  }
+
+  /**
+   * The data flow of one state visit, as the TestState API reports it at the DEBUG
+   * level: `input`, `afterInputPath`, `afterParameters` (or `afterArguments`),
+   * `result`, `afterResultSelector`, `afterResultPath`, `output`, `variables`, … Give
+   * the visit's `*StateEntered` event (or its id). Needs the `inspect` start option.
+   */
+  inspection(event) {
+    const id = typeof event === 'number' ? event : event?.id;
+    if (typeof id !== 'number') throw new InvalidArgumentError('inspection needs a history event or its id');
+    if (this.#disposed) return undefined;
+    return JSON.parse(this.#call(() => this.#h.inspection(id))) ?? undefined;
+  }
+
+  /** Every state visit's data flow so far, in the order the states were entered. */
+  inspections() {
+    if (this.#disposed) return [];
+    return JSON.parse(this.#call(() => this.#h.inspections(0)));
   }
 
   /**
@@ -675,6 +714,8 @@ export function startOptions(machine, options = {}) {
     region,
     account,
     roleArn,
+    inspect = false,
+    variables,
     ...rest
   } = options;
   const unknown = Object.keys(rest);
@@ -719,6 +760,10 @@ export function startOptions(machine, options = {}) {
   if (onEvent !== undefined && typeof onEvent !== 'function') {
     throw new InvalidArgumentError('onEvent must be a function');
   }
+  if (typeof inspect !== 'boolean') throw new InvalidArgumentError('inspect must be a boolean');
+  if (variables !== undefined && (variables === null || typeof variables !== 'object' || Array.isArray(variables))) {
+    throw new InvalidArgumentError('variables must be an object of variable names to values');
+  }
   if ((mock === undefined) !== (testCase === undefined)) {
     throw new InvalidArgumentError('mock and testCase go together');
   }
@@ -734,6 +779,8 @@ export function startOptions(machine, options = {}) {
     testCase,
     handlers: [...handlerMap.keys()],
     virtualClock: clock === 'virtual',
+    inspect,
+    variables,
   };
   // The input is spliced in as text: it was serialized once already.
   const json = JSON.stringify(engine).slice(0, -1) + `,"input":${inputText}}`;

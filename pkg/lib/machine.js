@@ -178,3 +178,25 @@ export class StateMachine {
 export function createStateMachine(definition, options) {
   return new StateMachine(definition, options);
 }
+
+/**
+ * The TestState API: runs one state (a state's definition, or a whole definition with
+ * `stateName`) with an input and an optional mock, and reports its `status`
+ * (`SUCCEEDED`, `FAILED`, `RETRIABLE`, `CAUGHT_ERROR`), `output`, `error`, `cause`,
+ * `nextState` and, at `inspectionLevel: 'DEBUG'`, its `inspectionData`. Payloads are
+ * values, not JSON text.
+ */
+export function testState(request) {
+  if (request === null || typeof request !== 'object') {
+    throw new InvalidArgumentError('testState needs a request object');
+  }
+  const { definition, ...rest } = request;
+  if (definition === undefined) throw new InvalidArgumentError('testState needs a definition');
+  let text;
+  try {
+    text = JSON.stringify({ ...rest, definition });
+  } catch (e) {
+    throw new InvalidArgumentError(`the request is not JSON-serializable: ${e.message}`);
+  }
+  return JSON.parse(call(() => glue.testState(text)));
+}

@@ -96,9 +96,16 @@ test('task tokens: a handler receives the token and answers later; a missed hear
   });
   assert.deepEqual((await ex.result).output, { done: 1 });
 
-  // Nobody sends a heartbeat: virtual time moves on and the task times out.
+  // Nobody sends a heartbeat: once virtual time is moved on, the task times out.
   const hb = new StateMachine(one(waitForToken({ HeartbeatSeconds: 5, End: true })));
-  const r = await hb.run({ input: { order: 1 } });
+  const waiting = hb.start({ input: { order: 1 } });
+  await tick();
+  assert.equal(waiting.status, 'RUNNING', 'virtual time stands still while a token is out');
+  waiting.advanceTime(4000);
+  await tick();
+  assert.equal(waiting.status, 'RUNNING');
+  waiting.advanceTime(1000);
+  const r = await waiting.result;
   assert.equal(r.status, 'FAILED');
   assert.match(r.error, /^States\.(Heartbeat)?Timeout$/);
   assert.equal(r.stopDate - r.startDate, 5000);

@@ -13,6 +13,8 @@
 pub mod case;
 pub mod compare;
 pub mod history;
+#[cfg(feature = "jsonata")]
+pub mod jsonata_suite;
 pub mod lambda;
 
 pub use case::{load_cases, Case, LoadError};
@@ -284,6 +286,7 @@ pub fn execute(case: &Case, opts: &RunnerOptions) -> Result<Execution, String> {
         seed: opts.seed,
         start_time: start,
         limits: opts.limits.clone(),
+        ..Default::default()
     };
     let mut handler = case_handler(case, opts, start)?;
     let mut ex = Execution::start(sm, options).map_err(|e| format!("cannot start: {e}"))?;

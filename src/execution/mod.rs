@@ -26,6 +26,9 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::sync::Arc;
 
 mod ata;
+mod inspect;
+
+pub use inspect::{ErrorDetails, Inspection};
 
 /// Engine limits. The defaults are the service's.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +42,9 @@ pub struct Limits {
     /// Not a service limit: a safety bound for work that writes no history of its
     /// own (Distributed Map child executions) or when the history limit is lifted.
     pub max_transitions: u64,
+    /// Longest execution, in seconds, when the definition sets no `TimeoutSeconds`
+    /// (the service's one year for Standard workflows); `0` lifts it.
+    pub max_execution_seconds: u64,
     /// Inline Map iterations running at once when `MaxConcurrency` is 0 (the service
     /// runs at most 40).
     pub inline_map_concurrency: usize,
@@ -50,6 +56,7 @@ impl Default for Limits {
             max_history_events: 25_000,
             max_payload_bytes: 262_144,
             max_transitions: 5_000_000,
+            max_execution_seconds: 31_536_000,
             inline_map_concurrency: 40,
         }
     }
@@ -70,6 +77,11 @@ pub struct ExecutionOptions {
     /// Start time (virtual clock), milliseconds since the epoch.
     pub start_time: Millis,
     pub limits: Limits,
+    /// Record each state's data flow (`Execution::inspections`). Off by default: it
+    /// copies every intermediate value.
+    pub inspect: bool,
+    /// Variables set before the first state (the TestState API's `variables`).
+    pub variables: Option<Map<String, Value>>,
 }
 
 impl Default for ExecutionOptions {
@@ -85,6 +97,8 @@ impl Default for ExecutionOptions {
             // 2025-01-01T00:00:00Z
             start_time: 1_735_689_600_000,
             limits: Limits::default(),
+            inspect: false,
+            variables: None,
         }
     }
 }
@@ -184,6 +198,8 @@ struct Fiber {
     vars: Arc<VarScope>,
     /// Assignments computed on entry and applied at exit (Wait states).
     pending_vars: Option<Map<String, Value>>,
+    /// Index of the current visit in `Execution::inspections`.
+    inspection: Option<usize>,
     /// Runs inside a Distributed Map child execution: its events are not part of
     /// this execution's history.
     silent: bool,
@@ -234,10 +250,13 @@ enum TimerKind {
 /// One step of progress that needs the host.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
-    /// Nothing is runnable now; the next timer fires at this time.
+    /// Nothing is runnable now and no task waits for an outside answer; the next
+    /// timer fires at this time (under the virtual clock: advance to it at once).
     Timer(Millis),
-    /// Waiting for task answers (async handlers or task tokens) and no timer is set.
-    External,
+    /// Tasks wait for answers from outside (async handlers, task tokens); the next
+    /// timer, if any, fires at `next_timer`. Under the virtual clock time does not
+    /// move on by itself here: the host answers, or decides to advance.
+    External { next_timer: Option<Millis> },
     /// The execution has ended.
     Done,
 }
@@ -268,7 +287,26 @@ pub struct Execution {
     transitions: u64,
     /// Set while working for a silent fiber (see `Fiber::silent`).
     silent: bool,
+    inspections: Vec<inspect::Inspection>,
+    /// TestState: run one state and report how it ended.
+    pub(crate) single: Option<SingleState>,
     outcome: Outcome,
+}
+
+/// How a single-state run (TestState) ended, and what it was given.
+#[derive(Debug, Default)]
+pub(crate) struct SingleState {
+    /// Replaces the context object.
+    pub context: Option<Value>,
+    /// The state's whole result (Task, Map or Parallel), or its error.
+    pub mock: Option<Result<Value, StateError>>,
+    /// Retries already made by the state's retriers.
+    pub retrier_retry_count: Option<u32>,
+    /// Filled in when the state ends.
+    pub next_state: Option<String>,
+    /// The error a catcher handled.
+    pub caught: Option<StateError>,
+    pub retriable: bool,
 }
 
 /// Path roots as the engine provides them: the context object is built only when a
@@ -292,6 +330,9 @@ impl Roots for Env<'_> {
     fn context(&self) -> &Value {
         self.ctx.get_or_init(|| {
             let e = self.exec;
+            if let Some(ctx) = e.single.as_ref().and_then(|s| s.context.clone()) {
+                return ctx;
+            }
             let st = e.sm.state(self.state);
             let mut ctx = json!({
                 "Execution": {
@@ -351,8 +392,41 @@ fn exceeds_size(v: &Value, limit: usize) -> bool {
     if limit == 0 {
         return false;
     }
+    // Most payloads are far below the limit: a cheap upper bound (every character
+    // escaped as \uXXXX) settles it without serializing.
+    if size_upper_bound(v, limit) <= limit {
+        return false;
+    }
     let mut c = Counter { n: 0, limit };
     serde_json::to_writer(&mut c, v).is_err()
+}
+
+/// An upper bound of a value's JSON text length, stopping once past `limit`.
+fn size_upper_bound(v: &Value, limit: usize) -> usize {
+    let mut total = 0usize;
+    let mut stack: Vec<&Value> = vec![v];
+    while let Some(v) = stack.pop() {
+        total = total.saturating_add(match v {
+            Value::Null | Value::Bool(_) => 5,
+            Value::Number(_) => 32,
+            Value::String(s) => s.len() * 6 + 2,
+            Value::Array(a) => {
+                stack.extend(a.iter());
+                a.len() + 2
+            }
+            Value::Object(m) => {
+                for (k, val) in m {
+                    total = total.saturating_add(k.len() * 6 + 4);
+                    stack.push(val);
+                }
+                m.len() + 2
+            }
+        });
+        if total > limit {
+            return total;
+        }
+    }
+    total
 }
 
 fn error_output(e: &StateError) -> Value {
@@ -391,6 +465,20 @@ fn value_text(v: &Value) -> String {
 impl Execution {
     /// Starts an execution of a compiled state machine (records `ExecutionStarted`).
     pub fn start(sm: Arc<StateMachine>, opts: ExecutionOptions) -> Result<Execution, Error> {
+        // (The input is moved, not copied, into the execution.)
+        let first = sm.scopes[sm.root].start;
+        Execution::start_at(sm, opts, first)
+    }
+
+    /// Starts at any state (TestState).
+    pub(crate) fn start_at(
+        sm: Arc<StateMachine>,
+        mut opts: ExecutionOptions,
+        first: StateId,
+    ) -> Result<Execution, Error> {
+        if first >= sm.states.len() {
+            return Err(Error::Invalid("no such state".into()));
+        }
         if exceeds_size(&opts.input, opts.limits.max_payload_bytes) {
             return Err(Error::InvalidExecutionInput(format!(
                 "the input is larger than {} bytes",
@@ -418,7 +506,7 @@ impl Execution {
         });
         let n_states = sm.states.len();
         let mut ex = Execution {
-            input: Arc::new(opts.input.clone()),
+            input: Arc::new(std::mem::take(&mut opts.input)),
             now: opts.start_time,
             sm,
             name,
@@ -440,6 +528,8 @@ impl Execution {
             invocations: vec![0; n_states],
             transitions: 0,
             silent: false,
+            inspections: Vec::new(),
+            single: None,
             outcome: Outcome {
                 status: Status::Running,
                 output: None,
@@ -456,12 +546,21 @@ impl Execution {
                 role_arn: ex.role_arn.clone(),
             },
         );
-        if let Some(t) = ex.sm.timeout_seconds {
-            ex.add_timer(ex.now + t as i64 * 1000, TimerKind::ExecutionTimeout);
+        match (ex.sm.timeout_seconds, ex.opts.limits.max_execution_seconds) {
+            (Some(t), _) => ex.add_timer(ex.at_seconds(t), TimerKind::ExecutionTimeout),
+            // An execution may run for the whole year: time out only after it.
+            (None, max) if max > 0 => {
+                ex.add_timer(ex.at_seconds(max) + 1, TimerKind::ExecutionTimeout)
+            }
+            _ => {}
         }
-        let start = ex.sm.scopes[ex.sm.root].start;
+        let start = first;
         let input = ex.input.clone();
-        let fid = ex.new_fiber(start, input, 0, None, VarScope::root());
+        let mut vars = VarScope::root();
+        if let Some(initial) = ex.opts.variables.clone() {
+            VarScope::assign(&mut vars, initial);
+        }
+        let fid = ex.new_fiber(start, input, 0, None, vars);
         ex.ready.push_back(fid);
         Ok(ex)
     }
@@ -552,10 +651,23 @@ impl Execution {
         if !self.ready.is_empty() {
             return Pending::Timer(self.now);
         }
-        match self.timers.peek() {
-            Some(Reverse((t, _, _))) => Pending::Timer(*t),
-            None => Pending::External,
+        let next_timer = self.timers.peek().map(|Reverse((t, _, _))| *t);
+        if self.awaiting_external() {
+            return Pending::External { next_timer };
         }
+        match next_timer {
+            Some(t) => Pending::Timer(t),
+            None => Pending::External { next_timer: None },
+        }
+    }
+
+    /// Whether some task waits for an answer only the host can give.
+    fn awaiting_external(&self) -> bool {
+        !self.outbox.is_empty()
+            || self
+                .tasks
+                .keys()
+                .any(|id| !self.task_answers.contains_key(id))
     }
 
     /// Moves the clock to `t` (never backwards) and fires every timer due by then.
@@ -589,7 +701,7 @@ impl Execution {
                 continue;
             }
             match pending {
-                Pending::Done | Pending::External => break,
+                Pending::Done | Pending::External { .. } => break,
                 Pending::Timer(t) => self.advance_to(t),
             }
         }
@@ -657,7 +769,7 @@ impl Execution {
     pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), Error> {
         let id = self.token_task(token)?;
         if let Some(hb) = self.tasks.get(&id).and_then(|t| t.heartbeat_ms) {
-            let deadline = self.now + hb as i64;
+            let deadline = self.now.saturating_add(hb.min(i64::MAX as u64) as i64);
             self.add_timer(deadline, TimerKind::Heartbeat { task: id, deadline });
         }
         Ok(())
@@ -719,6 +831,12 @@ impl Execution {
         }
     }
 
+    /// The time `secs` seconds from now (saturating).
+    fn at_seconds(&self, secs: u64) -> Millis {
+        let ms = secs.saturating_mul(1000).min(i64::MAX as u64) as i64;
+        self.now.saturating_add(ms)
+    }
+
     fn add_timer(&mut self, at: Millis, kind: TimerKind) {
         self.timer_seq += 1;
         self.timers.push(Reverse((at, self.timer_seq, kind)));
@@ -746,6 +864,7 @@ impl Execution {
             parent,
             vars,
             pending_vars: None,
+            inspection: None,
             silent: false,
             generation: 0,
         };
@@ -1107,16 +1226,27 @@ impl Execution {
             return;
         }
         let now = self.now;
+        let initial_retries = self
+            .single
+            .as_ref()
+            .and_then(|s| s.retrier_retry_count)
+            .unwrap_or(0);
         {
             let f = self.fiber(fid);
             f.prev = id;
             f.entered_id = id;
             f.entered_time = now;
-            f.retry_counts = vec![0; st.retry.len()];
+            let initial = if f.parent.is_none() {
+                initial_retries
+            } else {
+                0
+            };
+            f.retry_counts = vec![initial; st.retry.len()];
             f.retries = 0;
             f.generation += 1;
             f.effective = None;
         }
+        self.inspect_enter(fid, id, &input);
         let result = self.state_body(fid, st, &input);
         if let Err(e) = result {
             self.handle_error(fid, e);
@@ -1144,6 +1274,10 @@ impl Execution {
             return Ok(());
         }
         let after_input = self.io_path_ref(fid, &st.input_path, input)?;
+        if self.inspecting() {
+            let v = after_input.clone().into_owned();
+            self.inspect(fid, |i| i.after_input_path = Some(v));
+        }
         // Choice and Succeed pass their input through: share it when no path applies.
         let passthrough =
             |this: &Self, after: std::borrow::Cow<'_, Value>| -> Result<Payload, StateError> {
@@ -1154,9 +1288,17 @@ impl Execution {
             };
         match &st.kind {
             Kind::Pass { result } => {
-                let result = match (result, &st.parameters) {
+                let effective = match &st.parameters {
+                    Some(t) => Some(self.eval_template(fid, t, &after_input, None, None)?),
+                    None => None,
+                };
+                if let Some(v) = effective.as_ref().filter(|_| self.inspecting()) {
+                    let v = v.clone();
+                    self.inspect(fid, |i| i.after_parameters = Some(v));
+                }
+                let result = match (result, effective) {
                     (Some(r), _) => r.clone(),
-                    (None, Some(t)) => self.eval_template(fid, t, &after_input, None, None)?,
+                    (None, Some(v)) => v,
                     (None, None) => after_input.into_owned(),
                 };
                 self.after_result(fid, result);
@@ -1238,6 +1380,10 @@ impl Execution {
                     Some(t) => self.eval_template(fid, t, &after_input, None, None)?,
                     None => after_input.into_owned(),
                 };
+                if self.inspecting() {
+                    let v = effective.clone();
+                    self.inspect(fid, |i| i.after_parameters = Some(v));
+                }
                 self.fiber(fid).effective = Some(effective);
                 self.start_group(fid);
                 Ok(())
@@ -1470,6 +1616,31 @@ impl Execution {
         if let Err(e) = self.check_size(fid, &effective, &st.name) {
             return self.handle_error(fid, e);
         }
+        if let Some(mock) = self.take_single_mock(fid) {
+            if self.inspecting() {
+                let v = effective.clone();
+                let ata = st.query_language == QueryLanguage::JsonAta;
+                self.inspect(fid, |i| {
+                    if ata {
+                        i.after_arguments = Some(v);
+                    } else {
+                        i.after_parameters = Some(v);
+                    }
+                });
+            }
+            return self.after_task(fid, mock);
+        }
+        if self.inspecting() {
+            let v = effective.clone();
+            let ata = st.query_language == QueryLanguage::JsonAta;
+            self.inspect(fid, |i| {
+                if ata {
+                    i.after_arguments = Some(v);
+                } else {
+                    i.after_parameters = Some(v);
+                }
+            });
+        }
         let invocation = self.invocations[state];
         self.invocations[state] += 1;
         let id = self.next_task;
@@ -1542,20 +1713,17 @@ impl Execution {
                 fiber: fid,
                 state,
                 token: token.clone(),
-                heartbeat_ms: heartbeat_s.map(|h| h * 1000),
+                heartbeat_ms: heartbeat_s.map(|h| h.saturating_mul(1000)),
             },
         );
         if let Some(t) = &token {
             self.tokens.insert(t.clone(), id);
         }
         if let Some(t) = timeout_s {
-            self.add_timer(
-                self.now + t as i64 * 1000,
-                TimerKind::TaskTimeout { task: id },
-            );
+            self.add_timer(self.at_seconds(t), TimerKind::TaskTimeout { task: id });
         }
         if let Some(h) = heartbeat_s {
-            let deadline = self.now + h as i64 * 1000;
+            let deadline = self.at_seconds(h);
             self.add_timer(deadline, TimerKind::Heartbeat { task: id, deadline });
         }
         self.outbox.push_back(TaskRequest {
@@ -1732,12 +1900,24 @@ impl Execution {
         result: Value,
     ) -> Result<(Value, Option<Map<String, Value>>), StateError> {
         let vars = self.eval_assign(fid, st.assign.as_ref(), &result)?;
+        if self.inspecting() {
+            let v = result.clone();
+            self.inspect(fid, |i| i.result = Some(v));
+        }
         let selected = match &st.result_selector {
             Some(t) => self.eval_template(fid, t, &result, None, None)?,
             None => result,
         };
+        if self.inspecting() && st.result_selector.is_some() {
+            let v = selected.clone();
+            self.inspect(fid, |i| i.after_result_selector = Some(v));
+        }
         let raw = self.fiber(fid).input.clone();
         let merged = self.apply_result_path(fid, &st.result_path, &raw, selected)?;
+        if self.inspecting() {
+            let v = merged.clone();
+            self.inspect(fid, |i| i.after_result_path = Some(v));
+        }
         let out = self.apply_io_path(fid, &st.output_path, merged)?;
         Ok((out, vars))
     }
@@ -1790,6 +1970,14 @@ impl Execution {
         if let Some(v) = vars {
             VarScope::assign(&mut self.fiber(fid).vars, v);
         }
+        if self.inspecting() {
+            let out = (*output).clone();
+            let snapshot = self.fiber(fid).vars.snapshot();
+            self.inspect(fid, |i| {
+                i.output = Some(out);
+                i.variables = Some(snapshot);
+            });
+        }
         let ty = match st.kind {
             Kind::Pass { .. } => Some(EventType::PassStateExited),
             Kind::Task { .. } => Some(EventType::TaskStateExited),
@@ -1814,6 +2002,24 @@ impl Execution {
             None => prev,
         };
         if self.is_finished() {
+            return;
+        }
+        if self.single.is_some() && self.fiber(fid).parent.is_none() {
+            // TestState: the tested state has ended; report where it would go.
+            if let Some(single) = self.single.as_mut() {
+                single.next_state = next.map(|n| self.sm.state(n).name.to_string());
+            }
+            self.fiber(fid).prev = id;
+            let out = (*output).clone();
+            self.finish(
+                Status::Succeeded,
+                id,
+                EventType::ExecutionSucceeded,
+                Details::ExecutionSucceeded { output },
+                Some(out),
+                None,
+                None,
+            );
             return;
         }
         let f = self.fiber(fid);
@@ -1842,6 +2048,24 @@ impl Execution {
         if e.is_catchable() {
             if let Some(i) = self.retrier_for(fid, &e) {
                 let r = &st.retry[i];
+                if self.single.is_some() && self.fiber(fid).parent.is_none() {
+                    // TestState reports that the error would be retried.
+                    let attempts = self.fiber(fid).retry_counts.get(i).copied().unwrap_or(0);
+                    let delay = (r.interval_seconds * r.backoff_rate.powi(attempts as i32))
+                        .min(r.max_delay_seconds.unwrap_or(f64::INFINITY));
+                    self.inspect(fid, |insp| {
+                        insp.error_details = Some(inspect::ErrorDetails {
+                            retry_index: Some(i),
+                            retry_backoff_interval_seconds: Some(delay),
+                            catch_index: None,
+                        })
+                    });
+                    if let Some(single) = self.single.as_mut() {
+                        single.retriable = true;
+                    }
+                    let prev = self.fiber(fid).prev;
+                    return self.fail_execution(prev, e);
+                }
                 let attempts = self.fiber(fid).retry_counts.get(i).copied().unwrap_or(0);
                 {
                     let mut delay = r.interval_seconds * r.backoff_rate.powi(attempts as i32);
@@ -1852,6 +2076,13 @@ impl Execution {
                         delay *= self.rng.next_f64();
                     }
                     let delay_ms = (delay * 1000.0).clamp(0.0, 1e15) as i64;
+                    self.inspect(fid, |insp| {
+                        insp.error_details = Some(inspect::ErrorDetails {
+                            retry_index: Some(i),
+                            retry_backoff_interval_seconds: Some(delay),
+                            catch_index: None,
+                        })
+                    });
                     let generation = {
                         let f = self.fiber(fid);
                         if let Some(c) = f.retry_counts.get_mut(i) {
@@ -1863,7 +2094,7 @@ impl Execution {
                         f.generation
                     };
                     self.add_timer(
-                        self.now + delay_ms,
+                        self.now.saturating_add(delay_ms),
                         TimerKind::Wake {
                             fiber: fid,
                             generation,
@@ -1872,7 +2103,21 @@ impl Execution {
                     return;
                 }
             }
-            if let Some(c) = st.catch.iter().find(|c| e.matches(&c.errors)) {
+            if let Some((ci, c)) = st
+                .catch
+                .iter()
+                .enumerate()
+                .find(|(_, c)| e.matches(&c.errors))
+            {
+                if let Some(single) = self.single.as_mut() {
+                    single.caught = Some(e.clone());
+                }
+                self.inspect(fid, |insp| {
+                    insp.error_details = Some(inspect::ErrorDetails {
+                        catch_index: Some(ci),
+                        ..Default::default()
+                    })
+                });
                 let err_out = error_output(&e);
                 if st.query_language == QueryLanguage::JsonAta {
                     match self.ata_catch(fid, c, err_out) {
@@ -2061,7 +2306,21 @@ impl Execution {
 
     // ----------------------------------------------------------------- groups
 
+    /// TestState's mocked result for the tested (top-level) state.
+    fn take_single_mock(&mut self, fid: FiberId) -> Option<Result<Value, StateError>> {
+        if self.fiber(fid).parent.is_some() {
+            return None;
+        }
+        self.single.as_mut().and_then(|s| s.mock.take())
+    }
+
     fn start_group(&mut self, fid: FiberId) {
+        if let Some(mock) = self.take_single_mock(fid) {
+            return match mock {
+                Ok(v) => self.after_result(fid, v),
+                Err(e) => self.handle_error(fid, e),
+            };
+        }
         let sm = self.sm.clone();
         let state = self.fiber(fid).state;
         let st = sm.state(state);
@@ -2211,6 +2470,16 @@ impl Execution {
                     Ok(s) => s,
                     Err(e) => return self.handle_error(fid, e),
                 };
+                if self.inspecting() {
+                    let v = Value::Array(items.clone());
+                    self.inspect(fid, |i| {
+                        i.after_items_path = Some(v);
+                        i.after_item_selector = Some(Vec::new());
+                        i.max_concurrency = Some(mc as u64);
+                        i.tolerated_failure_count = tc;
+                        i.tolerated_failure_percentage = tp;
+                    });
+                }
                 let mut started = self.emit(
                     prev,
                     EventType::MapStateStarted,
@@ -2337,6 +2606,14 @@ impl Execution {
                     return self.group_done(gid, Err(e));
                 }
             };
+            if self.inspecting() {
+                let v = input.clone();
+                self.inspect(parent, |i| {
+                    if let Some(list) = i.after_item_selector.as_mut() {
+                        list.push(v);
+                    }
+                });
+            }
             let silent = self.group_silent(gid);
             self.silent = silent;
             let started = self.emit(

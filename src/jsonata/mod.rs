@@ -9,20 +9,119 @@
 //!   expression the state evaluates.
 //! - `Template` is an ASL field value (object, array, string, literal) whose strings of
 //!   the exact form `{% … %}` are expressions.
+//!
+//! Layout: `engine` is the only file that names the evaluator crate (`jsonata-core`,
+//! pinned `=2.2.13`), behind the [`engine::QueryEngine`] trait; `sfn` holds the Step
+//! Functions functions it registers (and so sees the crate's value type too);
+//! `js_regex` rewrites regular expressions towards JavaScript semantics. Nothing outside
+//! this module names the crate.
+//!
+//! Costs: `States::new` converts its values once (about as much as serializing them);
+//! an evaluation converts only the workflow variables the expression reads, builds a
+//! fresh evaluator (a few microseconds) and converts the result back.
+//!
+//! Values are reference counted without atomics, so `States` is neither `Send` nor
+//! `Sync` (build it where the state is evaluated); `Expression` and `Template` are both.
+
+mod engine;
+mod js_regex;
+mod sfn;
+
+pub use engine::{Dialect, Limits, MEMORY, STACK_OVERFLOW, TIMEOUT};
 
 use crate::rng::Rng;
+use engine::{Data, JsonataCore, QueryEngine};
 use serde_json::Value;
+use std::sync::Arc;
+
+/// The evaluator behind the seam.
+type Backend = JsonataCore;
 
 /// A JSONata evaluation failure. The engine raises it as `States.QueryEvaluationError`
-/// with the cause built from `message` (see `Template::eval` for the field wording).
+/// with the cause built from `message` (see `Template::eval` for the field wording, and
+/// [`EvalError::cause`], which builds it).
+///
+/// `message` is what the service prints after the expression sentence: a JSONata error
+/// with its code (`T1006: Attempted to invoke a non-function`), one of the bound
+/// messages ([`STACK_OVERFLOW`], [`TIMEOUT`], [`MEMORY`]), or [`UNSUPPORTED_RESULT`]
+/// when the value is a function.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvalError {
     pub message: String,
 }
 
+/// `EvalError::message` when the result is not JSON (a function).
+pub const UNSUPPORTED_RESULT: &str = engine::UNSUPPORTED;
+
+impl EvalError {
+    fn from_failure(f: engine::Failure) -> EvalError {
+        EvalError { message: f.message }
+    }
+
+    /// The JSONata error code (`T1006`, `D3030`), when the error has one.
+    pub fn code(&self) -> Option<&str> {
+        engine::code_of(&self.message)
+    }
+
+    /// The service's cause for this error raised by `expression` (its text, as
+    /// [`Expression::text`] gives it) in the field at `location`, without the engine's
+    /// "An error occurred while executing the state …" prefix:
+    /// - `The JSONata expression '<e>' specified for the field '<l>' threw an error during evaluation. T1006: …`
+    ///   (a coded JSONata error: `. ` before it),
+    /// - `… threw an error during evaluation: Stack overflow error: …` (a bound: `: `),
+    /// - `… returned an unsupported result type.` (a function).
+    pub fn cause(&self, expression: &str, location: &str) -> String {
+        let head =
+            format!("The JSONata expression '{expression}' specified for the field '{location}'");
+        if self.message == UNSUPPORTED_RESULT {
+            format!("{head} {UNSUPPORTED_RESULT}")
+        } else if self.code().is_some() {
+            format!("{head} threw an error during evaluation. {}", self.message)
+        } else {
+            format!("{head} threw an error during evaluation: {}", self.message)
+        }
+    }
+}
+
+/// The cause for an expression that yields nothing where a value is required.
+pub fn undefined_cause(expression: &str, location: &str) -> String {
+    format!(
+        "The JSONata expression '{expression}' specified for the field '{location}' returned nothing (undefined)."
+    )
+}
+
+/// The cause for a result of the wrong JSON type for its field (`Items` needs an
+/// array): `… returned an unexpected result type. Expected 'array', but was 'number'
+/// for value: 1`. `expected` is a JSON type name as [`json_type`] gives them.
+pub fn unexpected_type_cause(
+    expression: &str,
+    location: &str,
+    expected: &str,
+    value: &Value,
+) -> String {
+    format!(
+        "The JSONata expression '{expression}' specified for the field '{location}' returned an unexpected result type. Expected '{expected}', but was '{}' for value: {}",
+        json_type(value),
+        serde_json::to_string(value).unwrap_or_default()
+    )
+}
+
+/// `null`, `boolean`, `number`, `string`, `array` or `object`.
+pub fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
 /// `$states`: `input`, `context`, and where available `result` and `errorOutput`.
 pub struct States {
-    _private: (),
+    data: Data,
+    now_millis: i64,
 }
 
 impl States {
@@ -32,9 +131,41 @@ impl States {
         result: Option<&Value>,
         error_output: Option<&Value>,
     ) -> States {
-        let _ = (input, context, result, error_output);
-        todo!()
+        let mut fields = vec![("input", Backend::convert(input))];
+        if let Some(r) = result {
+            fields.push(("result", Backend::convert(r)));
+        }
+        if let Some(e) = error_output {
+            fields.push(("errorOutput", Backend::convert(e)));
+        }
+        fields.push(("context", Backend::convert(context)));
+        States {
+            data: Backend::object(fields),
+            now_millis: context_time(context),
+        }
     }
+
+    /// Sets the time `$now()` and `$millis()` return (milliseconds since the epoch).
+    /// By default it is the context's `State.EnteredTime`, else `Execution.StartTime`,
+    /// else the epoch.
+    pub fn with_now(mut self, millis: i64) -> States {
+        self.now_millis = millis;
+        self
+    }
+
+    /// The time `$now()` and `$millis()` return.
+    pub fn now_millis(&self) -> i64 {
+        self.now_millis
+    }
+}
+
+fn context_time(context: &Value) -> i64 {
+    let at = |a: &str, b: &str| context.get(a)?.get(b)?.as_str();
+    at("State", "EnteredTime")
+        .or_else(|| at("Execution", "StartTime"))
+        .and_then(crate::timestamp::parse)
+        .map(|i| i.millis())
+        .unwrap_or(0)
 }
 
 /// Everything an expression can read besides literals.
@@ -48,15 +179,27 @@ pub struct Scope<'a> {
 #[derive(Debug, Clone)]
 pub struct Expression {
     text: String,
+    compiled: Arc<<Backend as QueryEngine>::Compiled>,
+    dialect: Dialect,
 }
 
 impl Expression {
     /// Parses with JSONata 2.0.6 rules. The error is a human-readable message.
     pub fn parse(text: &str) -> Result<Expression, String> {
-        let _ = text;
-        todo!()
+        Expression::parse_with(text, Dialect::StepFunctions).map_err(|e| e.message)
     }
 
+    /// Parses as the given dialect; the error carries the JSONata code (`S0211`, …).
+    pub fn parse_with(text: &str, dialect: Dialect) -> Result<Expression, EvalError> {
+        let compiled = Backend::parse(text, dialect).map_err(EvalError::from_failure)?;
+        Ok(Expression {
+            text: text.trim().to_string(),
+            compiled: Arc::new(compiled),
+            dialect,
+        })
+    }
+
+    /// The expression's text, trimmed, as the service quotes it in causes.
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -64,13 +207,69 @@ impl Expression {
     /// Names of the variables the expression reads (without `$`; `states` and
     /// functions excluded), for `variableReferences` and for binding only those.
     pub fn variables(&self) -> Vec<String> {
-        todo!()
+        Backend::variables(&self.compiled)
     }
 
     /// Evaluates; `Ok(None)` is JSONata's *undefined*.
     pub fn eval(&self, scope: &Scope<'_>, rng: &mut Rng) -> Result<Option<Value>, EvalError> {
-        let _ = (scope, rng);
-        todo!()
+        self.eval_with_limits(scope, rng, Limits::STEP_FUNCTIONS)
+    }
+
+    /// `eval` with other bounds.
+    pub fn eval_with_limits(
+        &self,
+        scope: &Scope<'_>,
+        rng: &mut Rng,
+        limits: Limits,
+    ) -> Result<Option<Value>, EvalError> {
+        let mut bindings = vec![("states".to_string(), scope.states.data.clone())];
+        for name in self.variables() {
+            if let Some(v) = (scope.variable)(&name) {
+                bindings.push((name, Backend::convert(v)));
+            }
+        }
+        Backend::evaluate(
+            &self.compiled,
+            engine::Request {
+                input: None,
+                bindings,
+                rng,
+                limits,
+                dialect: self.dialect,
+                now_millis: scope.states.now_millis,
+            },
+        )
+        .map_err(EvalError::from_failure)
+    }
+
+    /// Evaluates against a document (`$`; `None`: no input) with variables bound, as
+    /// plain JSONata does (the official test suite's setting).
+    /// `now_millis` is what `$now()` and `$millis()` return.
+    pub fn eval_document(
+        &self,
+        input: Option<&Value>,
+        bindings: &serde_json::Map<String, Value>,
+        rng: &mut Rng,
+        limits: Limits,
+        now_millis: i64,
+    ) -> Result<Option<Value>, EvalError> {
+        let input = input.map(Backend::convert);
+        let bindings = bindings
+            .iter()
+            .map(|(k, v)| (k.clone(), Backend::convert(v)))
+            .collect();
+        Backend::evaluate(
+            &self.compiled,
+            engine::Request {
+                input: input.as_ref(),
+                bindings,
+                rng,
+                limits,
+                dialect: self.dialect,
+                now_millis,
+            },
+        )
+        .map_err(EvalError::from_failure)
     }
 }
 
@@ -78,6 +277,11 @@ impl Expression {
 /// whitespace.
 pub fn is_expression(s: &str) -> bool {
     s.len() >= 4 && s.starts_with("{%") && s.ends_with("%}")
+}
+
+/// The text between the delimiters of an expression string (untrimmed).
+fn inner(s: &str) -> &str {
+    &s[2..s.len() - 2]
 }
 
 /// A field value with `{% %}` expressions inside (Arguments, Output, Assign, Items, …).
@@ -104,17 +308,104 @@ pub struct TemplateError {
 }
 
 impl Template {
-    /// Compiles a field value; `field` is the field name (`Output`, `Arguments`, …).
+    /// Compiles a field value; `field` is the field name (`Output`, `Arguments`, …), or
+    /// a longer path where the service prefixes one (`Choices[0]/Assign`,
+    /// `Catch[1]/Output`). Locations below it add `/key` per object key and `[i]` per
+    /// array index: `Output/a/b[0]`.
     pub fn compile(value: &Value, field: &str) -> Result<Template, String> {
-        let _ = (value, field);
-        todo!()
+        if !has_expression(value) {
+            return Ok(Template::Literal(value.clone()));
+        }
+        Ok(match value {
+            Value::String(s) => {
+                let expr = Expression::parse(inner(s)).map_err(|e| {
+                    format!(
+                        "The JSONata expression '{}' specified for the field '{field}' is invalid: {e}",
+                        inner(s).trim()
+                    )
+                })?;
+                Template::Expression {
+                    expr,
+                    location: field.to_string(),
+                }
+            }
+            Value::Object(map) => Template::Object(
+                map.iter()
+                    .map(|(k, v)| Ok((k.clone(), Template::compile(v, &format!("{field}/{k}"))?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+            Value::Array(items) => Template::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| Template::compile(v, &format!("{field}[{i}]")))
+                    .collect::<Result<_, String>>()?,
+            ),
+            other => Template::Literal(other.clone()),
+        })
     }
 
     /// Evaluates every expression; an expression that yields *undefined* is an error
     /// (`The JSONata expression '…' specified for the field '…' returned nothing
     /// (undefined).`).
     pub fn eval(&self, scope: &Scope<'_>, rng: &mut Rng) -> Result<Value, TemplateError> {
-        let _ = (scope, rng);
-        todo!()
+        match self {
+            Template::Literal(v) => Ok(v.clone()),
+            Template::Expression { expr, location } => match expr.eval(scope, rng) {
+                Ok(Some(v)) => Ok(v),
+                Ok(None) => Err(TemplateError {
+                    location: location.clone(),
+                    cause: undefined_cause(expr.text(), location),
+                }),
+                Err(e) => Err(TemplateError {
+                    location: location.clone(),
+                    cause: e.cause(expr.text(), location),
+                }),
+            },
+            Template::Object(fields) => {
+                let mut out = serde_json::Map::with_capacity(fields.len());
+                for (k, t) in fields {
+                    out.insert(k.clone(), t.eval(scope, rng)?);
+                }
+                Ok(Value::Object(out))
+            }
+            Template::Array(items) => items
+                .iter()
+                .map(|t| t.eval(scope, rng))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
+        }
+    }
+
+    /// Every workflow variable the template's expressions read (each name once, in
+    /// order of appearance).
+    pub fn variables(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_variables(&mut out);
+        out
+    }
+
+    fn collect_variables(&self, out: &mut Vec<String>) {
+        match self {
+            Template::Literal(_) => {}
+            Template::Expression { expr, .. } => {
+                for v in expr.variables() {
+                    if !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+            }
+            Template::Object(fields) => fields.iter().for_each(|(_, t)| t.collect_variables(out)),
+            Template::Array(items) => items.iter().for_each(|t| t.collect_variables(out)),
+        }
+    }
+}
+
+fn has_expression(value: &Value) -> bool {
+    match value {
+        Value::String(s) => is_expression(s),
+        Value::Object(map) => map.values().any(has_expression),
+        Value::Array(items) => items.iter().any(has_expression),
+        _ => false,
     }
 }
