@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package (scripts/build-pkg.sh) and runs its tests:
-#   1. the Node tests of pkg/test/ (node --test), which import the built package as users do;
+#   1. the Node tests of pkg/test/ (node --test), which import the built package as users do,
+#      and a strict TypeScript check of the hand-written types (pkg/test/types);
 #   2. the wasm tests (tests/wasm_*.rs) under wasm-bindgen-test in Node: the bindings, the
 #      AWS-recorded conformance corpus (when ../shared is present) and the validation fixtures;
 #   3. end to end: `npm pack` installed into a fresh project, the npm README's examples run
@@ -22,6 +23,12 @@ scripts/build-pkg.sh
 
 step "node tests (pkg/test)"
 (cd pkg && node --test test/*.test.mjs)
+
+step "types: tsc --strict over pkg/test/types/usage.ts"
+if [ ! -x scripts/npm-tools/node_modules/.bin/tsc ]; then
+  (cd scripts/npm-tools && npm ci --no-audit --no-fund --loglevel=error)
+fi
+scripts/npm-tools/node_modules/.bin/tsc -p pkg/test/types/tsconfig.json
 
 step "wasm tests under wasm-bindgen-test (Node)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
