@@ -606,6 +606,10 @@ impl Builder {
 /// `$$.Execution.Input` (directly, or through `$$`, `$$.Execution` or brackets).
 pub fn reads_execution_input(state: &Value) -> bool {
     let text = state.to_string();
+    // JSONata reads the context object as a whole value.
+    if text.contains("$states.context") || text.contains("$states\\.context") {
+        return true;
+    }
     let mut rest = text.as_str();
     while let Some(i) = rest.find("$$") {
         let after = &rest[i + 2..];

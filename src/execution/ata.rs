@@ -119,8 +119,14 @@ impl Execution {
         };
         let sid = self.fiber(fid).state;
         let state = self.sm.state(sid).name.to_string();
+        // As recorded: the event hangs off the Entered event's parent, except for a
+        // Wait's Seconds/Timestamp, evaluated after the state was entered.
+        let prev = match location.as_deref() {
+            Some("Seconds" | "Timestamp") => self.fiber(fid).entered_id,
+            _ => self.fiber(fid).entered_prev,
+        };
         let id = self.emit(
-            0,
+            prev,
             EventType::EvaluationFailed,
             Details::EvaluationFailed {
                 error: e.error.clone(),

@@ -191,6 +191,8 @@ struct Fiber {
     /// Id of this fiber's last event: the next event's `previousEventId`.
     prev: u64,
     entered_id: u64,
+    /// The Entered event's own `previousEventId`.
+    entered_prev: u64,
     entered_time: Millis,
     retry_counts: Vec<u32>,
     retries: u32,
@@ -646,7 +648,11 @@ impl Execution {
 
     /// Whether some task waits for an answer only the host can give.
     fn awaiting_external(&self) -> bool {
-        !self.outbox.is_empty() || self.tasks.keys().any(|id| !self.task_answers.contains_key(id))
+        !self.outbox.is_empty()
+            || self
+                .tasks
+                .keys()
+                .any(|id| !self.task_answers.contains_key(id))
     }
 
     /// Moves the clock to `t` (never backwards) and fires every timer due by then.
@@ -837,6 +843,7 @@ impl Execution {
             wake: None,
             prev,
             entered_id: 0,
+            entered_prev: 0,
             entered_time: self.now,
             retry_counts: Vec::new(),
             retries: 0,
@@ -1214,6 +1221,7 @@ impl Execution {
             let f = self.fiber(fid);
             f.prev = id;
             f.entered_id = id;
+            f.entered_prev = entered_prev;
             f.entered_time = now;
             let initial = if f.parent.is_none() {
                 initial_retries
@@ -2193,15 +2201,29 @@ impl Execution {
     }
 
     /// A fiber ends with an error nothing caught (or a Fail state).
-    fn fiber_failed(&mut self, fid: FiberId, e: StateError, prev: u64, _from_fail_state: bool) {
-        let parent = {
+    fn fiber_failed(&mut self, fid: FiberId, e: StateError, prev: u64, from_fail_state: bool) {
+        let (parent, state) = {
             let f = self.fiber(fid);
             f.phase = Phase::Finished;
-            f.parent
+            (f.parent, f.state)
         };
         match parent {
             None => self.fail_execution(prev, e),
             Some((gid, index)) => {
+                // As recorded: a Parallel branch that fails in a Task (Wait, Map,
+                // Parallel) state also reports that state aborted.
+                let in_parallel = self.groups[gid].as_ref().is_some_and(|g| !g.is_map);
+                let aborted = match self.sm.state(state).kind {
+                    Kind::Task { .. } => Some(EventType::TaskStateAborted),
+                    Kind::Wait(_) => Some(EventType::WaitStateAborted),
+                    Kind::Map { .. } => Some(EventType::MapStateAborted),
+                    Kind::Parallel { .. } => Some(EventType::ParallelStateAborted),
+                    _ => None,
+                };
+                if let (true, false, Some(ty)) = (in_parallel, from_fail_state, aborted) {
+                    self.silent = self.fiber(fid).silent;
+                    self.emit(prev, ty, Details::None);
+                }
                 self.fibers[fid] = None;
                 self.child_failed(gid, index, fid, e, prev);
             }
@@ -2447,7 +2469,18 @@ impl Execution {
                 };
                 let (items, mc, tc, tp) = match setup {
                     Ok(s) => s,
-                    Err(e) => return self.handle_error(fid, e),
+                    Err(e) => {
+                        // A catchable failure of the Map itself (a JSONata Items
+                        // error) is a MapStateFailed; States.Runtime is not.
+                        if e.is_catchable() && self.retrier_for(fid, &e).is_none() {
+                            let prev = self.fiber(fid).prev;
+                            let id = self.emit(prev, EventType::MapStateFailed, Details::None);
+                            if id != 0 {
+                                self.fiber(fid).prev = id;
+                            }
+                        }
+                        return self.handle_error(fid, e);
+                    }
                 };
                 if self.inspecting() {
                     let v = Value::Array(items.clone());
