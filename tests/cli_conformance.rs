@@ -57,7 +57,7 @@ fn cases(d: &Dir) {
     );
     d.file(
         "cases/b/skip.json",
-        &json!({"name": "skip", "definition": def, "features": ["JSONata"], "expected": {"status": "SUCCEEDED", "output": 1}}).to_string(),
+        &json!({"name": "skip", "definition": def, "features": ["Task:sqs"], "needs": ["service:sqs"], "expected": {"status": "SUCCEEDED", "output": 1}}).to_string(),
     );
 }
 
@@ -79,7 +79,7 @@ fn report_lists_failures_features_and_ends_with_the_totals() {
     );
     assert!(
         out.lines()
-            .any(|l| l.starts_with("JSONata ") && l.contains("0/0") && l.ends_with('1')),
+            .any(|l| l.starts_with("Task:sqs ") && l.contains("0/0") && l.ends_with('1')),
         "{out}"
     );
     assert_eq!(
@@ -91,7 +91,7 @@ fn report_lists_failures_features_and_ends_with_the_totals() {
     let out = stdout(&o);
     assert!(out.contains("PASS good"), "{out}");
     assert!(
-        out.contains("SKIP skip: JSONata not implemented yet"),
+        out.contains("SKIP skip: AWS service integrations are not simulated"),
         "{out}"
     );
 }

@@ -50,7 +50,7 @@ pub struct SkipRule {
 }
 
 impl SkipRule {
-    fn new(when: SkipWhen, reason: &str) -> SkipRule {
+    pub fn new(when: SkipWhen, reason: &str) -> SkipRule {
         SkipRule {
             when,
             reason: reason.to_string(),
