@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 use statelab::conformance::{
-    catch_panics, default_skip_rules, run_case, run_cases, Case, KnownFailures, LoadError,
-    RunnerOptions, SkipRule, SkipWhen, Verdict,
+    catch_panics, run_case, run_cases, Case, KnownFailures, LoadError, RunnerOptions, SkipRule,
+    SkipWhen, Verdict,
 };
 use std::path::{Path, PathBuf};
 
