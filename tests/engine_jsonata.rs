@@ -161,3 +161,46 @@ fn fail_error_and_cause_expressions() {
         ("E3".into(), "n=3".into())
     );
 }
+
+#[test]
+fn distributed_map_iterations_cannot_read_outer_variables() {
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"outer": 1}, "Next": "M"},
+        "M": {"Type": "Map", "End": true, "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"o.$": "$outer"}, "End": true}}}}
+    }});
+    let (error, _) = failure(&run(&def, json!([1])));
+    assert_eq!(error, "States.Runtime");
+    // An inline Map reads them.
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"outer": 1}, "Next": "M"},
+        "M": {"Type": "Map", "End": true, "ItemProcessor": {
+            "StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"o.$": "$outer"}, "End": true}}}}
+    }});
+    assert_eq!(output(&run(&def, json!([1]))), json!([{"o": 1}]));
+}
+
+#[test]
+fn variables_over_256_kib_fail() {
+    let big = "x".repeat(300_000);
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"big.$": "$.s"}, "End": true}
+    }});
+    let opts = statelab::ExecutionOptions {
+        input: json!({"s": big}),
+        limits: statelab::Limits {
+            max_payload_bytes: 0,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut ex = statelab::Execution::start(machine(&def), opts).unwrap();
+    ex.run(&mut statelab::NoTasks);
+    let (error, cause) = failure(&ex);
+    assert_eq!(error, "States.Runtime");
+    assert!(
+        cause.contains("The variable 'big' is larger than the maximum size of 256 KiB."),
+        "{cause}"
+    );
+}

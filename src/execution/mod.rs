@@ -816,6 +816,36 @@ impl Execution {
         }
     }
 
+    /// The service's variable limits: 256 KiB per variable and per `Assign`.
+    fn check_variable_sizes(&self, vars: &Map<String, Value>) -> Result<(), String> {
+        const LIMIT: usize = 262_144;
+        // Cheap upper bound first: nearly every Assign is far below the limits.
+        let bound: usize = vars
+            .values()
+            .map(|v| size_upper_bound(v, LIMIT + 1))
+            .fold(0usize, usize::saturating_add);
+        if bound <= LIMIT {
+            return Ok(());
+        }
+        let mut total = 0usize;
+        for (name, v) in vars {
+            let size = serde_json::to_string(v).map(|t| t.len()).unwrap_or(0);
+            if size > LIMIT {
+                return Err(format!(
+                    "The variable '{name}' is larger than the maximum size of 256 KiB."
+                ));
+            }
+            total += size;
+        }
+        if total > LIMIT {
+            return Err(
+                "The variables assigned by the state are larger than the maximum total size of 256 KiB."
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
     /// The time `secs` seconds from now (saturating).
     fn at_seconds(&self, secs: u64) -> Millis {
         let ms = secs.saturating_mul(1000).min(i64::MAX as u64) as i64;
@@ -1949,6 +1979,14 @@ impl Execution {
         let vars = vars
             .or_else(|| self.fiber(fid).pending_vars.take())
             .filter(|m| !m.is_empty());
+        if let Some(v) = &vars {
+            if let Err(e) = self.check_variable_sizes(v) {
+                let prev = self.fiber(fid).prev;
+                let e = self.runtime(fid, e);
+                self.fiber_failed(fid, e, prev, false);
+                return;
+            }
+        }
         let assigned = vars.as_ref().map(|m| {
             m.iter()
                 .map(|(k, v)| (k.clone(), serde_json::to_string(v).unwrap_or_default()))
@@ -2639,15 +2677,16 @@ impl Execution {
             if self.is_finished() {
                 return;
             }
-            let vars = self.fiber(parent).vars.clone();
+            // A Distributed Map's iterations are child executions: they cannot read
+            // the parent's variables.
+            let distributed = self.groups[gid].as_ref().is_some_and(|g| g.map_run != 0);
+            let vars = if distributed {
+                VarScope::root()
+            } else {
+                VarScope::child(&self.fiber(parent).vars)
+            };
             let start = sm.scopes[*processor].start;
-            let child = self.new_fiber(
-                start,
-                Arc::new(input),
-                started,
-                Some((gid, index)),
-                VarScope::child(&vars),
-            );
+            let child = self.new_fiber(start, Arc::new(input), started, Some((gid, index)), vars);
             self.fiber(child).silent = silent;
             if let Some(g) = self.groups[gid].as_mut() {
                 g.running.push(child);
