@@ -26,7 +26,7 @@
 //!   with it, or rewrite the literal [`FIELD_PLACEHOLDER`] (`{field}`, which appears
 //!   exactly once, before any user data) in the cause returned by [`Intrinsic::eval`].
 
-use crate::path::{write_java_string, Path, Roots};
+use crate::path::{write_java_string, EvalBudget, Path, Roots};
 use crate::rng::Rng;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -505,7 +505,24 @@ impl Intrinsic {
         rng: &mut Rng,
         field: &str,
     ) -> Result<Value, IntrinsicError> {
-        let env = Env { roots, field };
+        self.eval_within(roots, rng, field, &EvalBudget::new())
+    }
+
+    /// Like [`Intrinsic::eval_in_field`], charging the work of the path arguments to
+    /// `budget` (shared with the rest of a payload template). A path argument that runs
+    /// out of budget fails like one that matches nothing.
+    pub fn eval_within(
+        &self,
+        roots: &dyn Roots,
+        rng: &mut Rng,
+        field: &str,
+        budget: &EvalBudget,
+    ) -> Result<Value, IntrinsicError> {
+        let env = Env {
+            roots,
+            field,
+            budget,
+        };
         eval_call(&self.call, &env, rng).map(Cow::into_owned)
     }
 }
@@ -525,6 +542,7 @@ pub fn function_failure(name: &str, reason: &str) -> IntrinsicError {
 struct Env<'r, 'f> {
     roots: &'r dyn Roots,
     field: &'f str,
+    budget: &'f EvalBudget,
 }
 
 fn eval_arg<'a>(
@@ -534,14 +552,23 @@ fn eval_arg<'a>(
 ) -> Result<Cow<'a, Value>, IntrinsicError> {
     match arg {
         Arg::Lit(v) => Ok(Cow::Borrowed(v)),
-        Arg::Path(p) => p.find(env.roots).map_err(|_| IntrinsicError {
+        Arg::Path(p) => p.find_within(env.roots, env.budget).map_err(|miss| IntrinsicError {
             error: "States.Runtime",
-            cause: format!(
-                "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
-                p.as_str(),
-                env.field,
-                serde_json::to_string(env.roots.input()).unwrap_or_default()
-            ),
+            cause: if miss.over_budget() {
+                format!(
+                    "The JSONPath '{}' specified for the field '{}' could not be evaluated: {}",
+                    p.as_str(),
+                    env.field,
+                    miss.detail
+                )
+            } else {
+                format!(
+                    "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
+                    p.as_str(),
+                    env.field,
+                    serde_json::to_string(env.roots.input()).unwrap_or_default()
+                )
+            },
         }),
         Arg::Call(c) => eval_call(c, env, rng),
         Arg::Invalid(msg) => Err(IntrinsicError {
