@@ -1802,6 +1802,11 @@ fn eval_expr(expr: &Expr, item: &Value, root: &Value, budget: &Budget) -> bool {
             }
             let lv = operand_value(l, item, root, budget);
             let rv = operand_value(r, item, root, budget);
+            // Set operators compare every pair: charge that, or `[?(@.a subsetof $.b)]`
+            // over big arrays does |items| x |a| x |b| uncounted comparisons.
+            if !budget.spend(compare_cost(lv.as_deref(), *op, rv.as_deref())) {
+                return false;
+            }
             compare(lv.as_deref(), *op, rv.as_deref())
         }
     }
@@ -1866,6 +1871,20 @@ fn num_cmp(a: &serde_json::Number, b: &serde_json::Number) -> Option<std::cmp::O
         return Some(x.cmp(&y));
     }
     a.as_f64()?.partial_cmp(&b.as_f64()?)
+}
+
+/// Element comparisons `compare` may make (at least 1).
+fn compare_cost(l: Option<&Value>, op: Op, r: Option<&Value>) -> u64 {
+    let len = |v: Option<&Value>| match v {
+        Some(Value::Array(a)) => a.len() as u64,
+        _ => 1,
+    };
+    match op {
+        Op::In | Op::Nin => len(r),
+        Op::SubsetOf | Op::AnyOf | Op::NoneOf | Op::All => len(l).saturating_mul(len(r)),
+        _ => 1,
+    }
+    .max(1)
 }
 
 fn compare(l: Option<&Value>, op: Op, r: Option<&Value>) -> bool {
@@ -2624,6 +2643,14 @@ mod tests {
             find("$.x[?(@.a > 297)].a", &doc).unwrap(),
             json!([298, 299])
         );
+        // Set operators over big arrays: |items| x |a| x |b| comparisons.
+        let big: Vec<Value> = (0..3000).map(|i| json!(i)).collect();
+        let doc = json!({ "a": big });
+        assert_eq!(
+            find("$.a[?($.a subsetof $.a)]", &doc).unwrap_err(),
+            BUDGET_MESSAGE
+        );
+        assert_eq!(find("$.a[?(@ in [1, 2])]", &doc).unwrap(), json!([1, 2]));
     }
 
     #[test]
