@@ -281,7 +281,10 @@ pub fn jsonata(data: &[u8]) {
     let states = States::new(&input, &context, Some(&input), None);
     let var = json!({"k": "v"});
     let lookup = |name: &str| (name == "v").then_some(&var);
-    let scope = Scope { states: &states, variable: &lookup };
+    let scope = Scope {
+        states: &states,
+        variable: &lookup,
+    };
     let mut rng = Rng::new(seed_of(data));
     if let Ok(e) = Expression::parse(&text) {
         let _ = e.variables();
