@@ -26,7 +26,14 @@ use std::sync::Arc;
 
 /// Every target, by name (the folder names under `fuzz/corpus/` and
 /// `tests/fuzz_regressions/`).
-pub const TARGETS: [&str; 5] = ["definition", "path", "intrinsic", "choice", "timestamp"];
+pub const TARGETS: [&str; 6] = [
+    "definition",
+    "path",
+    "intrinsic",
+    "choice",
+    "timestamp",
+    "jsonata",
+];
 
 /// Runs the body of the named target. Unknown names are ignored.
 pub fn run(target: &str, data: &[u8]) {
@@ -36,6 +43,7 @@ pub fn run(target: &str, data: &[u8]) {
         "intrinsic" => intrinsic(data),
         "choice" => choice(data),
         "timestamp" => timestamp(data),
+        "jsonata" => jsonata(data),
         _ => {}
     }
 }
@@ -72,11 +80,14 @@ fn json_or(bytes: &[u8], default: Value) -> Value {
 /// a failure, a delay, or not at all), then render the history.
 pub fn definition(data: &[u8]) {
     let (def, input) = split(data);
-    // TODO(wip-validate): once `statelab::validate::validate_text` is merged, go through
-    // it (it must not panic either) and compile only documents without errors.
-    let Ok(doc) = serde_json::from_slice::<Value>(def) else {
+    // Validation reads untrusted text too: it must not panic either. Only documents
+    // without errors are compiled and run.
+    let text = String::from_utf8_lossy(def);
+    let (doc, diagnostics) = statelab::validate::validate_text(&text);
+    let Some(doc) = doc else { return };
+    if statelab::validate::has_errors(&diagnostics) {
         return;
-    };
+    }
     let Ok(sm) = statelab::compile::compile(&doc) else {
         return;
     };
@@ -256,6 +267,34 @@ pub fn choice(data: &[u8]) {
 }
 
 // ------------------------------------------------------------------------- timestamp
+
+// ------------------------------------------------------------------------ jsonata
+
+/// A JSONata expression (then, after a NUL, the state input): parse it and evaluate it
+/// with `$states` and a workflow variable; also as a `{% %}` template field.
+pub fn jsonata(data: &[u8]) {
+    use statelab::jsonata::{Expression, Scope, States, Template};
+    let (expr, input) = split(data);
+    let text = String::from_utf8_lossy(expr);
+    let input = json_or(input, json!({"a": [1, 2, 3], "s": "text"}));
+    let context = json!({"Execution": {"Name": "fuzz", "StartTime": "2025-01-01T00:00:00Z"}, "State": {"Name": "S", "EnteredTime": "2025-01-01T00:00:00Z"}});
+    let states = States::new(&input, &context, Some(&input), None);
+    let var = json!({"k": "v"});
+    let lookup = |name: &str| (name == "v").then_some(&var);
+    let scope = Scope {
+        states: &states,
+        variable: &lookup,
+    };
+    let mut rng = Rng::new(seed_of(data));
+    if let Ok(e) = Expression::parse(&text) {
+        let _ = e.variables();
+        let _ = e.eval(&scope, &mut rng);
+    }
+    let field = json!({"x": format!("{{% {text} %}}"), "y": [format!("{{%{text}%}}")]});
+    if let Ok(t) = Template::compile(&field, "Output") {
+        let _ = t.eval(&scope, &mut rng);
+    }
+}
 
 /// Text to parse; and the first 8 bytes as an i64 count of milliseconds to format and
 /// parse back.

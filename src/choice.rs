@@ -24,7 +24,7 @@
 //! Evaluation does not allocate except on the error path or when a path module returns
 //! an owned value (indefinite paths).
 
-use crate::path::{Path, Roots};
+use crate::path::{EvalBudget, Path, Roots};
 use crate::timestamp::{self, Instant};
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -58,8 +58,9 @@ impl Rule {
         compile_node(rule, &mut at, 0).map(|node| Rule { node })
     }
 
+    /// Evaluates the rule. All its paths share one work budget ([`EvalBudget`]).
     pub fn eval(&self, roots: &dyn Roots) -> Result<bool, RuleError> {
-        self.node.eval(roots)
+        self.node.eval(roots, &EvalBudget::new())
     }
 }
 
@@ -79,11 +80,11 @@ enum Node {
 }
 
 impl Node {
-    fn eval(&self, roots: &dyn Roots) -> Result<bool, RuleError> {
+    fn eval(&self, roots: &dyn Roots, budget: &EvalBudget) -> Result<bool, RuleError> {
         match self {
             Node::And(rules) => {
                 for rule in rules {
-                    if !rule.eval(roots)? {
+                    if !rule.eval(roots, budget)? {
                         return Ok(false);
                     }
                 }
@@ -91,14 +92,14 @@ impl Node {
             }
             Node::Or(rules) => {
                 for rule in rules {
-                    if rule.eval(roots)? {
+                    if rule.eval(roots, budget)? {
                         return Ok(true);
                     }
                 }
                 Ok(false)
             }
-            Node::Not(rule) => Ok(!rule.eval(roots)?),
-            Node::Test(test) => test.eval(roots),
+            Node::Not(rule) => Ok(!rule.eval(roots, budget)?),
+            Node::Test(test) => test.eval(roots, budget),
         }
     }
 }
@@ -119,10 +120,35 @@ impl CheckedPath {
         })
     }
 
-    fn find<'a>(&self, roots: &'a dyn Roots) -> Result<std::borrow::Cow<'a, Value>, RuleError> {
-        self.path.find(roots).map_err(|_| RuleError {
-            message: self.missing.clone(),
-        })
+    fn find<'a>(
+        &self,
+        roots: &'a dyn Roots,
+        budget: &EvalBudget,
+    ) -> Result<std::borrow::Cow<'a, Value>, RuleError> {
+        self.path
+            .find_within(roots, budget)
+            .map_err(|miss| RuleError {
+                message: if miss.over_budget() {
+                    self.over_budget(&miss)
+                } else {
+                    self.missing.clone()
+                },
+            })
+    }
+
+    /// `IsPresent`: a miss is simply `false`, but running out of budget is an error.
+    fn present(&self, roots: &dyn Roots, budget: &EvalBudget) -> Result<bool, RuleError> {
+        match self.path.find_within(roots, budget) {
+            Ok(_) => Ok(true),
+            Err(miss) if miss.over_budget() => Err(RuleError {
+                message: self.over_budget(&miss),
+            }),
+            Err(_) => Ok(false),
+        }
+    }
+
+    fn over_budget(&self, miss: &crate::path::PathMiss) -> String {
+        format!("Invalid path '{}': {}", self.path.as_str(), miss.detail)
     }
 }
 
@@ -205,11 +231,11 @@ enum Test {
 }
 
 impl DataTest {
-    fn eval(&self, roots: &dyn Roots) -> Result<bool, RuleError> {
+    fn eval(&self, roots: &dyn Roots, budget: &EvalBudget) -> Result<bool, RuleError> {
         if let Test::IsPresent(expected) = self.test {
-            return Ok(self.variable.path.exists(roots) == expected);
+            return Ok(self.variable.present(roots, budget)? == expected);
         }
-        let value = self.variable.find(roots)?;
+        let value = self.variable.find(roots, budget)?;
         let value: &Value = &value;
         match &self.test {
             Test::IsPresent(_) => Ok(true),
@@ -221,7 +247,7 @@ impl DataTest {
                         left.is_some_and(|l| compare_strings(order, l, right))
                     }
                     Operand::Path(path) => {
-                        let right = path.find(roots)?;
+                        let right = path.find(roots, budget)?;
                         match (left, right.as_str()) {
                             (Some(l), Some(r)) => compare_strings(order, l, r),
                             _ => false,
@@ -233,7 +259,7 @@ impl DataTest {
                 let left = value.as_f64();
                 let right = match operand {
                     Operand::Literal(n) => Some(*n),
-                    Operand::Path(path) => path.find(roots)?.as_f64(),
+                    Operand::Path(path) => path.find(roots, budget)?.as_f64(),
                 };
                 Ok(match (left, right) {
                     (Some(l), Some(r)) => order.holds(l.partial_cmp(&r)),
@@ -244,7 +270,7 @@ impl DataTest {
                 let left = value.as_bool();
                 let right = match operand {
                     Operand::Literal(b) => Some(*b),
-                    Operand::Path(path) => path.find(roots)?.as_bool(),
+                    Operand::Path(path) => path.find(roots, budget)?.as_bool(),
                 };
                 Ok(matches!((left, right), (Some(l), Some(r)) if l == r))
             }
@@ -252,7 +278,10 @@ impl DataTest {
                 let left = value.as_str().and_then(timestamp::parse);
                 let right = match operand {
                     Operand::Literal(t) => Some(*t),
-                    Operand::Path(path) => path.find(roots)?.as_str().and_then(timestamp::parse),
+                    Operand::Path(path) => path
+                        .find(roots, budget)?
+                        .as_str()
+                        .and_then(timestamp::parse),
                 };
                 Ok(match (left, right) {
                     (Some(l), Some(r)) => order.holds(Some(l.cmp(&r))),

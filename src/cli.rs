@@ -46,6 +46,7 @@ Options:
   --name NAME              execution name (default: a UUID)
   --history                include the execution history
   --timeline               print a readable timeline of the events to stderr
+  --variables              include the workflow variables after each state
   --seed N                 seed for UUIDs, States.MathRandom and retry jitter
   --start-time RFC3339     execution start time on the virtual clock
   -h, --help               this help
@@ -71,6 +72,7 @@ Options:
   --start-time RFC3339     execution start time on the virtual clock
   --list                   list the examples and their test cases
   --quiet                  no timeline
+  --variables              include the workflow variables after each state
   -h, --help               this help
 
 Exit status: 0 when the execution SUCCEEDED, 1 otherwise, 2 for bad arguments.
@@ -291,7 +293,7 @@ fn run(args: &[String], io: &mut Io<'_>) -> i32 {
             "--seed",
             "--start-time",
         ],
-        &["--history", "--timeline"],
+        &["--history", "--timeline", "--variables"],
     ) {
         Ok(a) => a,
         Err(e) => return usage(io, &e, RUN_HELP),
@@ -390,6 +392,7 @@ fn run(args: &[String], io: &mut Io<'_>) -> i32 {
             start_time,
             history: a.has("--history"),
             timeline: a.has("--timeline"),
+            variables: a.has("--variables"),
         },
         io,
     )
@@ -409,6 +412,8 @@ struct Job<'a> {
     history: bool,
     /// Print a readable timeline of the events to stderr.
     timeline: bool,
+    /// Include the workflow variables after each state.
+    variables: bool,
 }
 
 /// Compiles, runs and prints an execution; returns the exit code.
@@ -446,6 +451,7 @@ fn execute_and_print(spec: Job<'_>, io: &mut Io<'_>) -> i32 {
         } else {
             now_millis()
         }),
+        inspect: spec.variables,
         ..defaults
     };
     let mut ex = match Execution::start(sm, options) {
@@ -459,6 +465,20 @@ fn execute_and_print(spec: Job<'_>, io: &mut Io<'_>) -> i32 {
     let mut out = ex.outcome().to_json();
     if spec.history {
         out["history"] = Value::Array(ex.history().iter().map(|e| e.to_json()).collect());
+    }
+    if spec.variables {
+        out["variables"] = Value::Array(
+            ex.inspections()
+                .iter()
+                .map(|i| {
+                    json!({
+                        "state": i.state,
+                        "enteredEventId": i.entered_event_id,
+                        "variables": i.variables.clone().map(Value::Object).unwrap_or(Value::Null),
+                    })
+                })
+                .collect(),
+        );
     }
     let text = serde_json::to_string_pretty(&out).unwrap_or_default();
     let _ = writeln!(io.stdout, "{text}");
@@ -533,7 +553,7 @@ fn example(args: &[String], io: &mut Io<'_>) -> i32 {
     let a = match Args::parse(
         args,
         &["--test-case", "--seed", "--start-time"],
-        &["--history", "--list", "--quiet"],
+        &["--history", "--list", "--quiet", "--variables"],
     ) {
         Ok(a) => a,
         Err(e) => return usage(io, &e, EXAMPLE_HELP),
@@ -602,6 +622,7 @@ fn example(args: &[String], io: &mut Io<'_>) -> i32 {
             start_time,
             history: a.has("--history"),
             timeline: !a.has("--quiet"),
+            variables: a.has("--variables"),
         },
         io,
     )

@@ -33,13 +33,18 @@ fn esc(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-struct Builder {
+struct Builder<'d> {
     /// The top-level `QueryLanguage`: every state's default, nested ones included.
     top_lang: QueryLanguage,
     states: Vec<Option<State>>,
     scopes: Vec<Scope>,
     /// Per scope: name -> id.
     names: Vec<HashMap<String, StateId>>,
+    /// Nested scopes (Parallel branches, Map processors) declared but not built yet:
+    /// (scope, its block, its JSON Pointer). A work list rather than recursion, because
+    /// `build_state`'s frame is large (tens of KB unoptimised): 54 nested Parallels
+    /// overflowed a 2 MB thread stack.
+    pending: Vec<(ScopeId, &'d Map<String, Value>, String)>,
 }
 
 const MAX_NESTING: usize = 64;
@@ -57,9 +62,13 @@ pub fn compile(definition: &Value) -> R<StateMachine> {
         states: Vec::new(),
         scopes: Vec::new(),
         names: Vec::new(),
+        pending: Vec::new(),
     };
     let root = b.declare_scope(top, "", None, 0)?;
-    b.build_scope(root, top, "")?;
+    b.pending.push((root, top, String::new()));
+    while let Some((scope, block, ptr)) = b.pending.pop() {
+        b.build_scope(scope, block, &ptr)?;
+    }
     let timeout_seconds = match top.get("TimeoutSeconds") {
         None => None,
         Some(v) => Some(as_u64(v, "/TimeoutSeconds")?),
@@ -201,7 +210,7 @@ fn error_names(v: Option<&Value>, ptr: &str) -> R<Vec<String>> {
         .collect()
 }
 
-impl Builder {
+impl<'d> Builder<'d> {
     /// Allocates ids for every state in this scope and (recursively) in nested scopes.
     fn declare_scope(
         &mut self,
@@ -251,7 +260,7 @@ impl Builder {
             .map_or_else(|| err(ptr, format!("Missing 'Next' target: {name}")), Ok)
     }
 
-    fn build_scope(&mut self, scope: ScopeId, block: &Map<String, Value>, ptr: &str) -> R<()> {
+    fn build_scope(&mut self, scope: ScopeId, block: &'d Map<String, Value>, ptr: &str) -> R<()> {
         let Some(Value::Object(states)) = block.get("States") else {
             return err(ptr, "These fields are required: [States, StartAt]");
         };
@@ -267,12 +276,13 @@ impl Builder {
         Ok(())
     }
 
-    fn nested(&mut self, owner: StateId, block: &Value, ptr: &str, depth: usize) -> R<ScopeId> {
+    /// Declares a nested scope now and queues it to be built (see `pending`).
+    fn nested(&mut self, owner: StateId, block: &'d Value, ptr: &str, depth: usize) -> R<ScopeId> {
         let Value::Object(block) = block else {
             return err(ptr, "expected an object with StartAt and States");
         };
         let scope = self.declare_scope(block, ptr, Some(owner), depth)?;
-        self.build_scope(scope, block, ptr)?;
+        self.pending.push((scope, block, ptr.to_string()));
         Ok(scope)
     }
 
@@ -281,7 +291,7 @@ impl Builder {
         scope: ScopeId,
         id: StateId,
         name: &str,
-        s: &Map<String, Value>,
+        s: &'d Map<String, Value>,
         ptr: &str,
     ) -> R<State> {
         let ty = s.get("Type").and_then(Value::as_str).unwrap_or("");
@@ -606,6 +616,10 @@ impl Builder {
 /// `$$.Execution.Input` (directly, or through `$$`, `$$.Execution` or brackets).
 pub fn reads_execution_input(state: &Value) -> bool {
     let text = state.to_string();
+    // JSONata reads the context object as a whole value.
+    if text.contains("$states.context") || text.contains("$states\\.context") {
+        return true;
+    }
     let mut rest = text.as_str();
     while let Some(i) = rest.find("$$") {
         let after = &rest[i + 2..];

@@ -43,7 +43,7 @@
 //!   lands on it; ArrayUnique keeps first occurrences; JsonMerge is shallow and its third
 //!   argument must be `false`; Hash/Base64 inputs are limited to 10,000 characters.
 
-use crate::path::{write_java_string, Path, Roots};
+use crate::path::{write_java_string, EvalBudget, Path, Roots};
 use crate::rng::Rng;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -538,7 +538,24 @@ impl Intrinsic {
         rng: &mut Rng,
         field: &str,
     ) -> Result<Value, IntrinsicError> {
-        let env = Env { roots, field };
+        self.eval_within(roots, rng, field, &EvalBudget::new())
+    }
+
+    /// Like [`Intrinsic::eval_in_field`], charging the work of the path arguments to
+    /// `budget` (shared with the rest of a payload template). A path argument that runs
+    /// out of budget fails like one that matches nothing.
+    pub fn eval_within(
+        &self,
+        roots: &dyn Roots,
+        rng: &mut Rng,
+        field: &str,
+        budget: &EvalBudget,
+    ) -> Result<Value, IntrinsicError> {
+        let env = Env {
+            roots,
+            field,
+            budget,
+        };
         eval_call(&self.call, &env, rng).map(Cow::into_owned)
     }
 }
@@ -558,6 +575,7 @@ pub fn function_failure(name: &str, reason: &str) -> IntrinsicError {
 struct Env<'r, 'f> {
     roots: &'r dyn Roots,
     field: &'f str,
+    budget: &'f EvalBudget,
 }
 
 fn eval_arg<'a>(
@@ -567,14 +585,23 @@ fn eval_arg<'a>(
 ) -> Result<Cow<'a, Value>, IntrinsicError> {
     match arg {
         Arg::Lit(v) => Ok(Cow::Borrowed(v)),
-        Arg::Path(p) => p.find(env.roots).map_err(|_| IntrinsicError {
+        Arg::Path(p) => p.find_within(env.roots, env.budget).map_err(|miss| IntrinsicError {
             error: "States.Runtime",
-            cause: format!(
-                "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
-                p.as_str(),
-                env.field,
-                serde_json::to_string(env.roots.input()).unwrap_or_default()
-            ),
+            cause: if miss.over_budget() {
+                format!(
+                    "The JSONPath '{}' specified for the field '{}' could not be evaluated: {}",
+                    p.as_str(),
+                    env.field,
+                    miss.detail
+                )
+            } else {
+                format!(
+                    "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
+                    p.as_str(),
+                    env.field,
+                    serde_json::to_string(env.roots.input()).unwrap_or_default()
+                )
+            },
         }),
         Arg::Call(c) => eval_call(c, env, rng),
         Arg::Invalid(msg) => Err(IntrinsicError {
@@ -886,9 +913,13 @@ fn eval_call<'a>(
         }
         Func::StringSplit => {
             let s = want_string(0, "first")?;
-            let delims = want_string(1, "second")?;
+            // A sorted set of the delimiter characters: `str::contains` per character
+            // is |s| x |delimiters| work.
+            let mut delims: Vec<char> = want_string(1, "second")?.chars().collect();
+            delims.sort_unstable();
+            delims.dedup();
             Value::Array(
-                s.split(|c: char| delims.contains(c))
+                s.split(|c: char| delims.binary_search(&c).is_ok())
                     .filter(|t| !t.is_empty())
                     .map(|t| Value::String(t.to_string()))
                     .collect(),
@@ -955,19 +986,13 @@ fn want_int32(
 /// Keeps the first occurrence of each (deeply equal) value, in order.
 fn unique(items: &[Value]) -> Vec<Value> {
     use std::collections::HashMap;
-    // Bucket by a cheap key that deeply-equal values share, then compare within buckets.
-    let key = |v: &Value| -> String {
-        match v {
-            Value::Object(m) => format!("{{{}", m.len()),
-            Value::Array(a) => format!("[{}", a.len()),
-            Value::Number(n) => format!("n{n}"),
-            other => serde_json::to_string(other).unwrap_or_default(),
-        }
-    };
-    let mut seen: HashMap<String, Vec<usize>> = HashMap::new();
+    // Bucket by a structural hash that deeply-equal values share (object member order
+    // ignored, as `==` does), then compare within buckets. A cheaper key (type and
+    // length) put every `{"a": i}` in one bucket: quadratic, 13 s for 20,000 items.
+    let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
     let mut out: Vec<Value> = Vec::new();
     for v in items {
-        let bucket = seen.entry(key(v)).or_default();
+        let bucket = seen.entry(deep_hash(v)).or_default();
         if bucket.iter().any(|&i| out.get(i).is_some_and(|o| o == v)) {
             continue;
         }
@@ -975,6 +1000,36 @@ fn unique(items: &[Value]) -> Vec<Value> {
         out.push(v.clone());
     }
     out
+}
+
+/// A hash equal for deeply equal values (`serde_json::Value`'s `==`: object members in
+/// any order; numbers by their representation).
+fn deep_hash(v: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match v {
+        Value::Null => 0u8.hash(&mut h),
+        Value::Bool(b) => (1u8, b).hash(&mut h),
+        Value::Number(n) => (2u8, n.to_string()).hash(&mut h),
+        Value::String(s) => (3u8, s).hash(&mut h),
+        Value::Array(a) => {
+            (4u8, a.len()).hash(&mut h);
+            for x in a {
+                deep_hash(x).hash(&mut h);
+            }
+        }
+        Value::Object(m) => {
+            // Order-insensitive: a commutative sum of the members' hashes.
+            let mut sum = 0u64;
+            for (k, x) in m {
+                let mut e = std::collections::hash_map::DefaultHasher::new();
+                (k, deep_hash(x)).hash(&mut e);
+                sum = sum.wrapping_add(e.finish());
+            }
+            (5u8, m.len(), sum).hash(&mut h);
+        }
+    }
+    h.finish()
 }
 
 // ------------------------------------ base64 ------------------------------------------
@@ -1157,6 +1212,36 @@ mod tests {
         assert!(e.unwrap().is_i64());
         let v = eval("States.MathRandom(2147483646, 2147483647, 5)", json!({}));
         assert_eq!(v.unwrap(), json!(2147483646));
+    }
+
+    #[test]
+    fn array_unique_is_not_quadratic() {
+        // Found while adding fuzzing: 20,000 distinct objects took 13 s (release).
+        let items: Vec<Value> = (0..20_000).map(|i| json!({ "a": i })).collect();
+        let started = std::time::Instant::now();
+        let v = eval("States.ArrayUnique($.a)", json!({ "a": items })).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 20_000);
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        // Deep equality ignores member order, and keeps the first occurrence.
+        let v = eval(
+            "States.ArrayUnique($.a)",
+            json!({"a": [{"x": 1, "y": [2]}, {"y": [2], "x": 1}, 1, 1.0, "1", [1], [1], null, null]}),
+        )
+        .unwrap();
+        assert_eq!(v, json!([{"x": 1, "y": [2]}, 1, 1.0, "1", [1], null]));
+    }
+
+    #[test]
+    fn string_split_many_delimiters() {
+        let text: String = (0..100_000u32)
+            .map(|i| char::from_u32(0x4e00 + i % 5000).unwrap())
+            .collect();
+        let started = std::time::Instant::now();
+        let v = eval("States.StringSplit($.s, $.s)", json!({ "s": text })).unwrap();
+        assert_eq!(v, json!([]));
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        let v = eval("States.StringSplit('a,b;;c', ';,')", json!({})).unwrap();
+        assert_eq!(v, json!(["a", "b", "c"]));
     }
 
     #[test]

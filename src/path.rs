@@ -88,6 +88,12 @@ impl PathMiss {
     fn new(detail: String) -> PathMiss {
         PathMiss { detail }
     }
+
+    /// True when the path did not fail to match but ran out of work budget (a hostile
+    /// path or document); callers should report the detail rather than a plain miss.
+    pub fn over_budget(&self) -> bool {
+        self.detail == BUDGET_MESSAGE
+    }
 }
 
 /// A parsed path.
@@ -114,15 +120,28 @@ const MAX_EVAL_STEPS: u64 = 4_000_000;
 /// Steps charged per node copied into a result (an allocation, much dearer than a visit):
 /// at most 2 million nodes are copied.
 const COPY_STEPS: u64 = 2;
-/// The `PathMiss` detail of a path that exceeded [`MAX_EVAL_STEPS`] (our wording).
-const BUDGET_MESSAGE: &str = "Path evaluation exceeded the limit of 4000000 steps";
+/// Work all the paths of one payload template, intrinsic call or Choice rule may do
+/// together ([`EvalBudget`]), so repeating an expensive path (`States.Array($..a..a,
+/// $..a..a, ...)`) cannot multiply the work either.
+const MAX_SHARED_STEPS: u64 = 4 * MAX_EVAL_STEPS;
+/// The `PathMiss` detail of a path that exceeded [`MAX_EVAL_STEPS`] or what was left of
+/// its [`EvalBudget`] (our wording).
+const BUDGET_MESSAGE: &str = "Path evaluation exceeded its work limit (4000000 steps for one path, 16000000 for the paths of one template, intrinsic call or Choice rule)";
 
-/// What is left of [`MAX_EVAL_STEPS`] during one evaluation.
+/// What is left of the work allowed during one evaluation.
 struct Budget(std::cell::Cell<u64>);
 
 impl Budget {
     fn new() -> Budget {
-        Budget(std::cell::Cell::new(MAX_EVAL_STEPS))
+        Budget::with(MAX_EVAL_STEPS)
+    }
+
+    fn with(steps: u64) -> Budget {
+        Budget(std::cell::Cell::new(steps))
+    }
+
+    fn left(&self) -> u64 {
+        self.0.get()
     }
 
     /// Spends `n` steps; false (and nothing left) when fewer remain.
@@ -160,6 +179,30 @@ impl Budget {
 
 fn budget_miss() -> PathMiss {
     PathMiss::new(BUDGET_MESSAGE.to_string())
+}
+
+/// Work shared by the path evaluations of one payload template, intrinsic call or Choice
+/// rule: each path may still do at most its own limit, and all of them together at most
+/// four times that. Create one per top-level evaluation and pass it to
+/// [`Path::find_within`].
+pub struct EvalBudget(Budget);
+
+impl EvalBudget {
+    pub fn new() -> EvalBudget {
+        EvalBudget(Budget::with(MAX_SHARED_STEPS))
+    }
+}
+
+impl Default for EvalBudget {
+    fn default() -> Self {
+        EvalBudget::new()
+    }
+}
+
+impl std::fmt::Debug for EvalBudget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EvalBudget({} steps left)", self.0.left())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1141,22 +1184,39 @@ impl Path {
     /// A `$name` path whose variable does not exist is a `PathMiss` with detail
     /// `Variable 'name' is not defined` (wording not recorded from the service).
     pub fn find<'a>(&self, roots: &'a dyn Roots) -> Result<Cow<'a, Value>, PathMiss> {
-        let doc = match &self.root {
-            Root::Input => roots.input(),
-            Root::Context => roots.context(),
-            Root::Variable(name) => match roots.variable(name) {
-                Some(v) => v,
-                None => {
-                    return Err(PathMiss::new(format!("Variable '{name}' is not defined")));
-                }
-            },
-        };
-        self.find_in(doc)
+        self.find_in(self.doc(roots)?)
+    }
+
+    /// The document this path's root selects.
+    fn doc<'a>(&self, roots: &'a dyn Roots) -> Result<&'a Value, PathMiss> {
+        match &self.root {
+            Root::Input => Ok(roots.input()),
+            Root::Context => Ok(roots.context()),
+            Root::Variable(name) => roots
+                .variable(name)
+                .ok_or_else(|| PathMiss::new(format!("Variable '{name}' is not defined"))),
+        }
     }
 
     /// Like `find`, but evaluated against an explicit document (ignores the root kind).
     pub fn find_in<'a>(&self, doc: &'a Value) -> Result<Cow<'a, Value>, PathMiss> {
         evaluate(&self.chain, doc, doc, false, &Budget::new())
+    }
+
+    /// `find`, charging the work to `shared` (one budget for all the paths of a
+    /// template, intrinsic call or Choice rule). Fails like a miss, with a message
+    /// saying so, once the budget is spent.
+    pub fn find_within<'a>(
+        &self,
+        roots: &'a dyn Roots,
+        shared: &EvalBudget,
+    ) -> Result<Cow<'a, Value>, PathMiss> {
+        let doc = self.doc(roots)?;
+        let allowed = MAX_EVAL_STEPS.min(shared.0.left());
+        let local = Budget::with(allowed);
+        let result = evaluate(&self.chain, doc, doc, false, &local);
+        shared.0.spend(allowed - local.left());
+        result
     }
 
     /// `IsPresent` semantics: true when the path selects something (even `null`).
@@ -1722,6 +1782,11 @@ fn eval_expr(expr: &Expr, item: &Value, root: &Value, budget: &Budget) -> bool {
             }
             let lv = operand_value(l, item, root, budget);
             let rv = operand_value(r, item, root, budget);
+            // Set operators compare every pair: charge that, or `[?(@.a subsetof $.b)]`
+            // over big arrays does |items| x |a| x |b| uncounted comparisons.
+            if !budget.spend(compare_cost(lv.as_deref(), *op, rv.as_deref())) {
+                return false;
+            }
             compare(lv.as_deref(), *op, rv.as_deref())
         }
     }
@@ -1786,6 +1851,20 @@ fn num_cmp(a: &serde_json::Number, b: &serde_json::Number) -> Option<std::cmp::O
         return Some(x.cmp(&y));
     }
     a.as_f64()?.partial_cmp(&b.as_f64()?)
+}
+
+/// Element comparisons `compare` may make (at least 1).
+fn compare_cost(l: Option<&Value>, op: Op, r: Option<&Value>) -> u64 {
+    let len = |v: Option<&Value>| match v {
+        Some(Value::Array(a)) => a.len() as u64,
+        _ => 1,
+    };
+    match op {
+        Op::In | Op::Nin => len(r),
+        Op::SubsetOf | Op::AnyOf | Op::NoneOf | Op::All => len(l).saturating_mul(len(r)),
+        _ => 1,
+    }
+    .max(1)
 }
 
 fn compare(l: Option<&Value>, op: Op, r: Option<&Value>) -> bool {
@@ -2521,6 +2600,14 @@ mod tests {
             find("$.x[?(@.a > 297)].a", &doc).unwrap(),
             json!([298, 299])
         );
+        // Set operators over big arrays: |items| x |a| x |b| comparisons.
+        let big: Vec<Value> = (0..3000).map(|i| json!(i)).collect();
+        let doc = json!({ "a": big });
+        assert_eq!(
+            find("$.a[?($.a subsetof $.a)]", &doc).unwrap_err(),
+            BUDGET_MESSAGE
+        );
+        assert_eq!(find("$.a[?(@ in [1, 2])]", &doc).unwrap(), json!([1, 2]));
     }
 
     #[test]

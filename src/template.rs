@@ -5,7 +5,7 @@
 
 use crate::error::StateError;
 use crate::intrinsics::Intrinsic;
-use crate::path::{Path, Roots};
+use crate::path::{EvalBudget, Path, Roots};
 use crate::rng::Rng;
 use serde_json::{Map, Value};
 
@@ -47,27 +47,43 @@ impl Template {
 
     /// Evaluates against the roots. Path misses are `States.Runtime` with the
     /// service's message; intrinsic failures keep the intrinsic's error name.
+    /// All the paths of the template share one work budget ([`EvalBudget`]).
     pub fn eval(&self, roots: &dyn Roots, rng: &mut Rng) -> Result<Value, StateError> {
+        self.eval_within(roots, rng, &EvalBudget::new())
+    }
+
+    fn eval_within(
+        &self,
+        roots: &dyn Roots,
+        rng: &mut Rng,
+        budget: &EvalBudget,
+    ) -> Result<Value, StateError> {
         match self {
             Template::Literal(v) => Ok(v.clone()),
             Template::Object(fields) => {
                 let mut m = Map::with_capacity(fields.len());
                 for (k, t) in fields {
-                    m.insert(k.clone(), t.eval(roots, rng)?);
+                    m.insert(k.clone(), t.eval_within(roots, rng, budget)?);
                 }
                 Ok(Value::Object(m))
             }
             Template::Array(items) => items
                 .iter()
-                .map(|t| t.eval(roots, rng))
+                .map(|t| t.eval_within(roots, rng, budget))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::Array),
-            Template::Path { path, field } => match path.find(roots) {
+            Template::Path { path, field } => match path.find_within(roots, budget) {
                 Ok(v) => Ok(v.into_owned()),
+                Err(miss) if miss.over_budget() => Err(StateError::runtime(format!(
+                    "The JSONPath '{}' specified for the field '{}' could not be evaluated: {}",
+                    path.as_str(),
+                    field,
+                    miss.detail
+                ))),
                 Err(_) => Err(path_not_found(path, field, roots)),
             },
             Template::Intrinsic { call, field } => call
-                .eval_in_field(roots, rng, field)
+                .eval_within(roots, rng, field, budget)
                 .map_err(|e| StateError::new(e.error, e.cause)),
         }
     }

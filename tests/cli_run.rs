@@ -368,3 +368,18 @@ fn help_and_version() {
     let o = run(&["--version"], None);
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("statelab "));
 }
+
+#[test]
+fn variables_after_each_state() {
+    let d = Dir::new("vars");
+    let def = d.file(
+        "vars.json",
+        r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"n":1},"Next":"B"},"B":{"Type":"Pass","QueryLanguage":"JSONata","Assign":{"n":"{% $n + 1 %}"},"End":true}}}"#,
+    );
+    let o = run(&["run", &def, "--variables", "--seed", "1"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["variables"][0]["variables"], json!({"n": 1}));
+    assert_eq!(v["variables"][1]["state"], json!("B"));
+    assert_eq!(v["variables"][1]["variables"], json!({"n": 2}));
+}

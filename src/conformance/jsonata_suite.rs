@@ -132,17 +132,47 @@ impl SuiteReport {
 /// Loads every case under `dir` (`groups/`, `datasets/`). A file that cannot be read as
 /// JSON (the two cases with a lone UTF-16 surrogate) yields an entry whose `Err` says why.
 pub fn load(dir: &Path) -> Vec<(String, Result<SuiteCase, String>)> {
-    let datasets = load_datasets(&dir.join("datasets"));
+    load_with(dir, &Disk)
+}
+
+/// Where the suite's files come from: the disk natively, Node's `fs` under wasm.
+pub trait SuiteFiles {
+    fn read(&self, path: &Path) -> Option<String>;
+    /// The entries of a directory (full paths), in any order.
+    fn list(&self, dir: &Path) -> Vec<PathBuf>;
+    fn is_dir(&self, path: &Path) -> bool;
+}
+
+/// The local file system.
+pub struct Disk;
+
+impl SuiteFiles for Disk {
+    fn read(&self, path: &Path) -> Option<String> {
+        std::fs::read_to_string(path).ok()
+    }
+    fn list(&self, dir: &Path) -> Vec<PathBuf> {
+        std::fs::read_dir(dir)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default()
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+}
+
+/// `load` over any file source.
+pub fn load_with(dir: &Path, fs: &dyn SuiteFiles) -> Vec<(String, Result<SuiteCase, String>)> {
+    let datasets = load_datasets(&dir.join("datasets"), fs);
     let mut out = Vec::new();
     let groups = dir.join("groups");
-    let mut group_dirs: Vec<PathBuf> = read_dir_sorted(&groups)
+    let mut group_dirs: Vec<PathBuf> = read_dir_sorted(&groups, fs)
         .into_iter()
-        .filter(|p| p.is_dir())
+        .filter(|p| fs.is_dir(p))
         .collect();
     group_dirs.sort();
     for group_dir in group_dirs {
         let group = file_name(&group_dir);
-        for file in read_dir_sorted(&group_dir) {
+        for file in read_dir_sorted(&group_dir, fs) {
             if file.extension().and_then(|e| e.to_str()) != Some("json") {
                 continue;
             }
@@ -152,10 +182,10 @@ pub fn load(dir: &Path) -> Vec<(String, Result<SuiteCase, String>)> {
                 .unwrap_or_default()
                 .to_string();
             let base = format!("{group}/{stem}");
-            let text = match std::fs::read_to_string(&file) {
-                Ok(t) => t,
-                Err(e) => {
-                    out.push((base, Err(format!("cannot read: {e}"))));
+            let text = match fs.read(&file) {
+                Some(t) => t,
+                None => {
+                    out.push((base, Err("cannot read the case file".into())));
                     continue;
                 }
             };
@@ -170,12 +200,12 @@ pub fn load(dir: &Path) -> Vec<(String, Result<SuiteCase, String>)> {
                 Value::Array(cases) => {
                     for (i, c) in cases.iter().enumerate() {
                         let name = format!("{base}[{i}]");
-                        let case = parse_case(&name, c, &group_dir, &datasets);
+                        let case = parse_case(&name, c, &group_dir, &datasets, fs);
                         out.push((name, case));
                     }
                 }
                 c => {
-                    let case = parse_case(&base, &c, &group_dir, &datasets);
+                    let case = parse_case(&base, &c, &group_dir, &datasets, fs);
                     out.push((base, case));
                 }
             }
@@ -191,17 +221,15 @@ fn file_name(p: &Path) -> String {
         .to_string()
 }
 
-fn read_dir_sorted(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+fn read_dir_sorted(dir: &Path, fs: &dyn SuiteFiles) -> Vec<PathBuf> {
+    let mut v = fs.list(dir);
     v.sort();
     v
 }
 
-fn load_datasets(dir: &Path) -> BTreeMap<String, Value> {
+fn load_datasets(dir: &Path, fs: &dyn SuiteFiles) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
-    for f in read_dir_sorted(dir) {
+    for f in read_dir_sorted(dir, fs) {
         if f.extension().and_then(|e| e.to_str()) != Some("json") {
             continue;
         }
@@ -210,9 +238,9 @@ fn load_datasets(dir: &Path) -> BTreeMap<String, Value> {
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
-        if let Ok(v) = std::fs::read_to_string(&f)
-            .map_err(|e| e.to_string())
-            .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string()))
+        if let Some(v) = fs
+            .read(&f)
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
         {
             out.insert(name, v);
         }
@@ -225,11 +253,13 @@ fn parse_case(
     c: &Value,
     group_dir: &Path,
     datasets: &BTreeMap<String, Value>,
+    fs: &dyn SuiteFiles,
 ) -> Result<SuiteCase, String> {
     let expr = match (c.get("expr"), c.get("expr-file")) {
         (Some(Value::String(e)), _) => e.clone(),
-        (_, Some(Value::String(f))) => std::fs::read_to_string(group_dir.join(f))
-            .map_err(|e| format!("cannot read expr-file {f}: {e}"))?,
+        (_, Some(Value::String(f))) => fs
+            .read(&group_dir.join(f))
+            .ok_or_else(|| format!("cannot read expr-file {f}"))?,
         _ => return Err("the case has no expr".into()),
     };
     let input = if let Some(d) = c.get("data") {
@@ -405,7 +435,17 @@ pub fn same(a: &Value, b: &Value, unordered: bool) -> bool {
 /// Runs every case under `dir` (those whose name contains `filter`, when given) and
 /// checks the outcome against `known`.
 pub fn run(dir: &Path, known: &KnownFailures, filter: Option<&str>) -> SuiteReport {
-    let cases = load(dir);
+    run_with(dir, &Disk, known, filter)
+}
+
+/// `run` over any file source.
+pub fn run_with(
+    dir: &Path,
+    fs: &dyn SuiteFiles,
+    known: &KnownFailures,
+    filter: Option<&str>,
+) -> SuiteReport {
+    let cases = load_with(dir, fs);
     let groups: BTreeSet<String> = cases
         .iter()
         .filter_map(|(n, _)| n.split('/').next().map(str::to_string))

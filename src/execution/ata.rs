@@ -58,6 +58,26 @@ impl Execution {
         jsonata::States::new(i.input, env.context(), i.result, i.error_output)
     }
 
+    /// Runs `f` with one `$states` conversion and the workflow variables in scope.
+    fn with_ata_scope<R>(
+        &mut self,
+        fid: FiberId,
+        i: &AtaInputs<'_>,
+        f: impl FnOnce(&jsonata::Scope<'_>, &mut Rng) -> R,
+    ) -> R {
+        let states = self.ata_states(fid, i);
+        let vars = self.fiber(fid).vars.clone();
+        let lookup = |name: &str| vars.get(name);
+        let scope = jsonata::Scope {
+            states: &states,
+            variable: &lookup,
+        };
+        let mut rng = std::mem::replace(&mut self.rng, Rng::new(0));
+        let out = f(&scope, &mut rng);
+        self.rng = rng;
+        out
+    }
+
     /// Evaluates templates against one `$states`; errors are recorded.
     fn ata_eval_all<const N: usize>(
         &mut self,
@@ -68,32 +88,16 @@ impl Execution {
         if templates.iter().all(Option::is_none) {
             return Ok(std::array::from_fn(|_| None));
         }
-        let states = self.ata_states(fid, i);
-        let vars = self.fiber(fid).vars.clone();
-        let lookup = |name: &str| vars.get(name);
-        let scope = jsonata::Scope {
-            states: &states,
-            variable: &lookup,
-        };
-        let mut rng = std::mem::replace(&mut self.rng, Rng::new(0));
-        let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
-        let mut failure = None;
-        for (slot, t) in out.iter_mut().zip(templates) {
-            if let Some(t) = t {
-                match t.eval(&scope, &mut rng) {
-                    Ok(v) => *slot = Some(v),
-                    Err(e) => {
-                        failure = Some(e);
-                        break;
-                    }
+        let result = self.with_ata_scope(fid, i, |scope, rng| {
+            let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
+            for (slot, t) in out.iter_mut().zip(templates) {
+                if let Some(t) = t {
+                    *slot = Some(t.eval(scope, rng)?);
                 }
             }
-        }
-        self.rng = rng;
-        match failure {
-            None => Ok(out),
-            Some(e) => Err(self.ata_failure(fid, e)),
-        }
+            Ok(out)
+        });
+        result.map_err(|e| self.ata_failure(fid, e))
     }
 
     fn ata_eval(&mut self, fid: FiberId, t: &Ata, i: &AtaInputs<'_>) -> Result<Value, StateError> {
@@ -119,8 +123,14 @@ impl Execution {
         };
         let sid = self.fiber(fid).state;
         let state = self.sm.state(sid).name.to_string();
+        // As recorded: the event hangs off the Entered event's parent, except for a
+        // Wait's Seconds/Timestamp, evaluated after the state was entered.
+        let prev = match location.as_deref() {
+            Some("Seconds" | "Timestamp") => self.fiber(fid).entered_id,
+            _ => self.fiber(fid).entered_prev,
+        };
         let id = self.emit(
-            0,
+            prev,
             EventType::EvaluationFailed,
             Details::EvaluationFailed {
                 error: e.error.clone(),
@@ -283,31 +293,36 @@ impl Execution {
                 Ok(())
             }
             Kind::Choice { branches, default } => {
-                let mut chosen = None;
-                for b in branches {
-                    let hit = match &b.condition {
-                        Condition::Ata(t) => match self.ata_eval(fid, t, &i)? {
-                            Value::Bool(b) => b,
-                            other => {
-                                return Err(self.unexpected_type(
-                                    fid,
-                                    t,
-                                    "Condition",
-                                    "boolean",
-                                    &other,
-                                ))
-                            }
-                        },
-                        Condition::Rule(r) => {
-                            let env = self.env(fid, input);
-                            r.eval(&env).map_err(|e| self.runtime(fid, e.message))?
-                        }
-                    };
-                    if hit {
-                        chosen = Some((b.next, b.assign.as_ref(), b.output.as_ref()));
-                        break;
-                    }
+                // Every Condition sees the same `$states`, converted once.
+                enum Miss {
+                    Eval(TemplateError),
+                    NotBoolean(usize, Value),
                 }
+                let verdict = self.with_ata_scope(fid, &i, |scope, rng| {
+                    for (n, b) in branches.iter().enumerate() {
+                        if let Condition::Ata(t) = &b.condition {
+                            match t.eval(scope, rng).map_err(Miss::Eval)? {
+                                Value::Bool(true) => return Ok(Some(n)),
+                                Value::Bool(false) => {}
+                                other => return Err(Miss::NotBoolean(n, other)),
+                            }
+                        }
+                    }
+                    Ok(None)
+                });
+                let chosen = match verdict {
+                    Ok(n) => n.map(|n| {
+                        let b = &branches[n];
+                        (b.next, b.assign.as_ref(), b.output.as_ref())
+                    }),
+                    Err(Miss::Eval(e)) => return Err(self.ata_failure(fid, e)),
+                    Err(Miss::NotBoolean(n, v)) => {
+                        let Condition::Ata(t) = &branches[n].condition else {
+                            return Err(self.runtime(fid, "a Choice rule is not a Condition"));
+                        };
+                        return Err(self.unexpected_type(fid, t, "Condition", "boolean", &v));
+                    }
+                };
                 let (next, assign, output) = match chosen {
                     Some(c) => c,
                     None => match default {

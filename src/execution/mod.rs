@@ -191,6 +191,8 @@ struct Fiber {
     /// Id of this fiber's last event: the next event's `previousEventId`.
     prev: u64,
     entered_id: u64,
+    /// The Entered event's own `previousEventId`.
+    entered_prev: u64,
     entered_time: Millis,
     retry_counts: Vec<u32>,
     retries: u32,
@@ -831,6 +833,36 @@ impl Execution {
         }
     }
 
+    /// The service's variable limits: 256 KiB per variable and per `Assign`.
+    fn check_variable_sizes(&self, vars: &Map<String, Value>) -> Result<(), String> {
+        const LIMIT: usize = 262_144;
+        // Cheap upper bound first: nearly every Assign is far below the limits.
+        let bound: usize = vars
+            .values()
+            .map(|v| size_upper_bound(v, LIMIT + 1))
+            .fold(0usize, usize::saturating_add);
+        if bound <= LIMIT {
+            return Ok(());
+        }
+        let mut total = 0usize;
+        for (name, v) in vars {
+            let size = serde_json::to_string(v).map(|t| t.len()).unwrap_or(0);
+            if size > LIMIT {
+                return Err(format!(
+                    "The variable '{name}' is larger than the maximum size of 256 KiB."
+                ));
+            }
+            total += size;
+        }
+        if total > LIMIT {
+            return Err(
+                "The variables assigned by the state are larger than the maximum total size of 256 KiB."
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
     /// The time `secs` seconds from now (saturating).
     fn at_seconds(&self, secs: u64) -> Millis {
         let ms = secs.saturating_mul(1000).min(i64::MAX as u64) as i64;
@@ -858,6 +890,7 @@ impl Execution {
             wake: None,
             prev,
             entered_id: 0,
+            entered_prev: 0,
             entered_time: self.now,
             retry_counts: Vec::new(),
             retries: 0,
@@ -1235,6 +1268,7 @@ impl Execution {
             let f = self.fiber(fid);
             f.prev = id;
             f.entered_id = id;
+            f.entered_prev = entered_prev;
             f.entered_time = now;
             let initial = if f.parent.is_none() {
                 initial_retries
@@ -1962,6 +1996,14 @@ impl Execution {
         let vars = vars
             .or_else(|| self.fiber(fid).pending_vars.take())
             .filter(|m| !m.is_empty());
+        if let Some(v) = &vars {
+            if let Err(e) = self.check_variable_sizes(v) {
+                let prev = self.fiber(fid).prev;
+                let e = self.runtime(fid, e);
+                self.fiber_failed(fid, e, prev, false);
+                return;
+            }
+        }
         let assigned = vars.as_ref().map(|m| {
             m.iter()
                 .map(|(k, v)| (k.clone(), serde_json::to_string(v).unwrap_or_default()))
@@ -2214,15 +2256,29 @@ impl Execution {
     }
 
     /// A fiber ends with an error nothing caught (or a Fail state).
-    fn fiber_failed(&mut self, fid: FiberId, e: StateError, prev: u64, _from_fail_state: bool) {
-        let parent = {
+    fn fiber_failed(&mut self, fid: FiberId, e: StateError, prev: u64, from_fail_state: bool) {
+        let (parent, state) = {
             let f = self.fiber(fid);
             f.phase = Phase::Finished;
-            f.parent
+            (f.parent, f.state)
         };
         match parent {
             None => self.fail_execution(prev, e),
             Some((gid, index)) => {
+                // As recorded: a Parallel branch that fails in a Task (Wait, Map,
+                // Parallel) state also reports that state aborted.
+                let in_parallel = self.groups[gid].as_ref().is_some_and(|g| !g.is_map);
+                let aborted = match self.sm.state(state).kind {
+                    Kind::Task { .. } => Some(EventType::TaskStateAborted),
+                    Kind::Wait(_) => Some(EventType::WaitStateAborted),
+                    Kind::Map { .. } => Some(EventType::MapStateAborted),
+                    Kind::Parallel { .. } => Some(EventType::ParallelStateAborted),
+                    _ => None,
+                };
+                if let (true, false, Some(ty)) = (in_parallel, from_fail_state, aborted) {
+                    self.silent = self.fiber(fid).silent;
+                    self.emit(prev, ty, Details::None);
+                }
                 self.fibers[fid] = None;
                 self.child_failed(gid, index, fid, e, prev);
             }
@@ -2468,7 +2524,18 @@ impl Execution {
                 };
                 let (items, mc, tc, tp) = match setup {
                     Ok(s) => s,
-                    Err(e) => return self.handle_error(fid, e),
+                    Err(e) => {
+                        // A catchable failure of the Map itself (a JSONata Items
+                        // error) is a MapStateFailed; States.Runtime is not.
+                        if e.is_catchable() && self.retrier_for(fid, &e).is_none() {
+                            let prev = self.fiber(fid).prev;
+                            let id = self.emit(prev, EventType::MapStateFailed, Details::None);
+                            if id != 0 {
+                                self.fiber(fid).prev = id;
+                            }
+                        }
+                        return self.handle_error(fid, e);
+                    }
                 };
                 if self.inspecting() {
                     let v = Value::Array(items.clone());
@@ -2627,15 +2694,16 @@ impl Execution {
             if self.is_finished() {
                 return;
             }
-            let vars = self.fiber(parent).vars.clone();
+            // A Distributed Map's iterations are child executions: they cannot read
+            // the parent's variables.
+            let distributed = self.groups[gid].as_ref().is_some_and(|g| g.map_run != 0);
+            let vars = if distributed {
+                VarScope::root()
+            } else {
+                VarScope::child(&self.fiber(parent).vars)
+            };
             let start = sm.scopes[*processor].start;
-            let child = self.new_fiber(
-                start,
-                Arc::new(input),
-                started,
-                Some((gid, index)),
-                VarScope::child(&vars),
-            );
+            let child = self.new_fiber(start, Arc::new(input), started, Some((gid, index)), vars);
             self.fiber(child).silent = silent;
             if let Some(g) = self.groups[gid].as_mut() {
                 g.running.push(child);

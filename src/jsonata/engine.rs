@@ -1,16 +1,18 @@
-//! The query engine behind the seam: the only file that names the evaluator crate
-//! (`jsonata-core`, pinned to 2.2.13). Everything the rest of statelab sees goes through
+//! The query engine behind the seam: with its helper `sfn` (the host functions), the
+//! only file that names the evaluator crate (`jsonata-core`, pinned to 2.2.13).
+//! Everything the rest of statelab sees goes through
 //! the [`QueryEngine`] trait and the plain types of this module, so the evaluator could be
 //! replaced by implementing the trait again.
 //!
 //! What this file adds on top of the crate:
 //! * JSONata 2.0.6 syntax: the 2.1 operators `??` and `?:` are rejected after parsing.
 //! * Regular expressions rewritten towards JavaScript semantics (`\d`, `\w`, `\b`, `.`
-//!   and `[^]` mean what they mean in JavaScript; see [`js_regex`]).
+//!   and `[^]` mean what they mean in JavaScript; see `js_regex`).
 //! * Bounds that hold in wasm (no clock is read): evaluation depth (the crate's own
 //!   counter), evaluation work (an instrumented AST calls a host "tick" function on
 //!   every lambda call and block, and charges each range by its length), sequence
-//!   length and result size (a memory bound).
+//!   length and value size (a memory bound, also checked on every string concatenation
+//!   and before `$pad`).
 //! * The Step Functions functions (`$partition`, `$range`, `$hash`, `$random`, `$uuid`,
 //!   `$parse`) as host functions, `$eval` hidden, and `$now`/`$millis`/`$shuffle`/
 //!   `$random` made deterministic (virtual clock, seeded generator).

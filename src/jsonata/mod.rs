@@ -22,6 +22,28 @@
 //!
 //! Values are reference counted without atomics, so `States` is neither `Send` nor
 //! `Sync` (build it where the state is evaluated); `Expression` and `Template` are both.
+//!
+//! Bounds ([`Limits::STEP_FUNCTIONS`]), all counted, never timed, so they hold in wasm
+//! and give the same verdict on every run: depth (the service's 100), work (1,000,000
+//! units, standing for the service's ~1 s), sequence length and value size (the service's
+//! memory limit: `[1..873782]` passes, one more fails; strings up to 2^22 characters).
+//!
+//! Known differences from the service (JSONata 2.0.6 on AWS):
+//! - Error *codes* are jsonata-js's; some message texts after the code are the
+//!   evaluator crate's own (e.g. `T0410: Argument 1 must be String` where jsonata-js
+//!   says `Argument 1 of function "uppercase" does not match function signature`;
+//!   also T0412, D3030, T2010, D3086). T1006 is normalised to the service's text.
+//! - Regular expressions: look-ahead, look-behind and back-references are not
+//!   implemented (a clear evaluation error names them); see `js_regex` for the rest.
+//! - `$toMillis(text, picture)` fills date parts the picture lacks from the host clock
+//!   (the crate reads it there); `$now()`/`$millis()` use the virtual clock.
+//! - The work bound counts lambda calls, blocks and range items, not time: a long
+//!   computation made only of built-in calls over large sequences is bounded by the
+//!   sequence and size bounds instead.
+//! - In builds with overflow checks (debug), a few built-ins can still panic on
+//!   extreme numbers (`$fromMillis` with a 1000-digit year picture); natively the panic
+//!   is caught and reported as `U1002: Internal evaluator failure`; release builds
+//!   (no overflow checks) do not panic there.
 
 mod engine;
 mod js_regex;

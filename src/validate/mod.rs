@@ -54,6 +54,7 @@ mod report;
 mod retry_catch;
 mod rules;
 mod values;
+mod variables;
 
 use report::{Anchor, Finding};
 use serde::Serialize;

@@ -29,6 +29,7 @@ pub(crate) fn check(definition: &Value, options: &Options) -> Vec<Finding> {
     while let Some(job) = checker.pending.pop() {
         checker.scope(&job.ptr, job.obj, job.kind);
     }
+    super::variables::check(&mut checker.sink, definition);
     checker.sink.findings
 }
 
