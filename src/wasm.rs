@@ -21,7 +21,7 @@ use crate::model::StateMachine;
 use crate::test_state::{InspectionLevel, Mock as TestMock, TestStateRequest};
 use crate::validate::{self, MachineType};
 use crate::Error;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashSet};
@@ -549,25 +549,34 @@ impl WasmExecution {
     /// `{id, stateName, resource, input, invocation, taskToken?}`.
     #[wasm_bindgen(js_name = takeRequests)]
     pub fn take_requests(&mut self) -> String {
-        let mut out = String::from("[");
-        for (i, r) in self.js_queue.drain(..).enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            let mut m = Map::new();
-            m.insert("id".into(), json!(r.id));
-            m.insert("stateName".into(), Value::String(r.state_name));
-            m.insert("resource".into(), Value::String(r.resource));
-            m.insert("input".into(), r.input);
-            m.insert("invocation".into(), json!(r.invocation));
-            if let Some(t) = r.task_token {
-                m.insert("taskToken".into(), Value::String(t));
-            }
-            self.outstanding.insert(r.id);
-            out.push_str(&Value::Object(m).to_string());
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Request<'a> {
+            id: u64,
+            state_name: &'a str,
+            resource: &'a str,
+            input: &'a Value,
+            invocation: u32,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            task_token: Option<&'a str>,
         }
-        out.push(']');
-        out
+        let requests: Vec<Request> = self
+            .js_queue
+            .iter()
+            .map(|r| Request {
+                id: r.id,
+                state_name: &r.state_name,
+                resource: &r.resource,
+                input: &r.input,
+                invocation: r.invocation,
+                task_token: r.task_token.as_deref(),
+            })
+            .collect();
+        let text = serde_json::to_string(&requests).unwrap_or_else(|_| "[]".into());
+        for r in self.js_queue.drain(..) {
+            self.outstanding.insert(r.id);
+        }
+        text
     }
 
     /// A JS handler's result (JSON text). Returns `false` when the task no longer
