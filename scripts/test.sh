@@ -24,3 +24,6 @@ cargo clippy --lib --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "cargo test"
 cargo test --locked
+
+step "npm package: build, Node tests, wasm tests, npm pack end to end (scripts/test-pkg.sh)"
+scripts/test-pkg.sh
