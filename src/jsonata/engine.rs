@@ -1061,19 +1061,6 @@ fn register(ev: &mut Evaluator, host: &HostRef, dialect: Dialect) -> Result<(), 
         }
         builtin("pad", args)
     })?;
-    // jsonata-core 2.2.13 panics (slicing inside a character) on a picture marker
-    // that starts with a non-ASCII character, e.g. `$fromMillis(0, '[\u00a7]')`; a panic
-    // would kill a wasm instance, so such pictures fail as an unknown component first.
-    for name in ["fromMillis", "toMillis"] {
-        ev.register_fn_override(name, move |args: &[JValue]| {
-            if let Some(JValue::String(p)) = args.get(1) {
-                if picture_marker_is_unsafe(p) {
-                    return Err(error("D3132: Unknown component specifier"));
-                }
-            }
-            builtin(name, args)
-        })?;
-    }
     // Deterministic replacements of the impure built-ins (both dialects: a simulator
     // never reads the clock or the OS's randomness).
     let h = host.clone();
@@ -1136,24 +1123,6 @@ pub(super) fn from_json(v: &Value) -> JValue {
 
 /// Calls the crate's own built-in `name` with already evaluated arguments (for host
 /// functions that check their arguments and then delegate to the built-in they replace).
-/// Whether a date/time picture has a `[` marker whose next character is not ASCII.
-fn picture_marker_is_unsafe(picture: &str) -> bool {
-    let mut chars = picture.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '[' {
-            match chars.peek() {
-                // `[[` is an escaped bracket.
-                Some('[') => {
-                    chars.next();
-                }
-                Some(n) if !n.is_ascii() => return true,
-                _ => {}
-            }
-        }
-    }
-    false
-}
-
 fn builtin(name: &str, args: &[JValue]) -> Result<JValue, EvaluatorError> {
     let params: Vec<String> = (0..args.len()).map(|i| format!("$a{i}")).collect();
     let text = format!("${name}({})", params.join(", "));
