@@ -22,6 +22,9 @@ cargo clippy --all-targets --locked -- -D warnings
 step "cargo clippy (wasm32)"
 cargo clippy --lib --target wasm32-unknown-unknown --locked -- -D warnings
 
+step "cargo clippy (without the jsonata feature)"
+cargo clippy --lib --no-default-features --locked -- -D warnings
+
 step "cargo test"
 cargo test --locked
 

@@ -14,7 +14,6 @@ pub mod graph;
 pub mod history;
 pub mod host;
 pub mod intrinsics;
-#[cfg(feature = "jsonata")]
 pub mod jsonata;
 pub mod mock;
 pub mod model;

@@ -45,8 +45,14 @@
 //!   is caught and reported as `U1002: Internal evaluator failure`; release builds
 //!   (no overflow checks) do not panic there.
 
+#[cfg(feature = "jsonata")]
+mod core;
+#[cfg(not(feature = "jsonata"))]
+mod disabled;
 mod engine;
+#[cfg(feature = "jsonata")]
 mod js_regex;
+#[cfg(feature = "jsonata")]
 mod sfn;
 
 pub use engine::{Dialect, Limits, MEMORY, STACK_OVERFLOW, TIMEOUT};
