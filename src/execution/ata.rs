@@ -376,21 +376,7 @@ impl Execution {
                     &i,
                     (**input).clone(),
                 )?;
-                let generation = {
-                    let fb = self.fiber(fid);
-                    fb.pending_vars = vars;
-                    fb.effective = Some(out);
-                    fb.phase = Phase::Waiting;
-                    fb.generation += 1;
-                    fb.generation
-                };
-                self.add_timer(
-                    until.max(self.now),
-                    TimerKind::Wake {
-                        fiber: fid,
-                        generation,
-                    },
-                );
+                self.start_wait(fid, until, out, vars);
                 Ok(())
             }
             Kind::Task { .. } | Kind::Map { .. } => {

@@ -1384,22 +1384,7 @@ impl Execution {
                 let out = self
                     .io_path_ref(fid, &st.output_path, &after_input)?
                     .into_owned();
-                let generation = {
-                    let f = self.fiber(fid);
-                    // Assignments happen at exit.
-                    f.pending_vars = vars;
-                    f.effective = Some(out);
-                    f.phase = Phase::Waiting;
-                    f.generation += 1;
-                    f.generation
-                };
-                self.add_timer(
-                    until.max(self.now),
-                    TimerKind::Wake {
-                        fiber: fid,
-                        generation,
-                    },
-                );
+                self.start_wait(fid, until, out, vars);
                 Ok(())
             }
             Kind::Task { .. } => {
@@ -2361,6 +2346,32 @@ impl Execution {
     }
 
     // ----------------------------------------------------------------- groups
+
+    /// Puts a Wait state to sleep until `until`; its output and assignments are kept
+    /// for the Exited event.
+    fn start_wait(
+        &mut self,
+        fid: FiberId,
+        until: Millis,
+        out: Value,
+        vars: Option<Map<String, Value>>,
+    ) {
+        let generation = {
+            let f = self.fiber(fid);
+            f.pending_vars = vars;
+            f.effective = Some(out);
+            f.phase = Phase::Waiting;
+            f.generation += 1;
+            f.generation
+        };
+        self.add_timer(
+            until.max(self.now),
+            TimerKind::Wake {
+                fiber: fid,
+                generation,
+            },
+        );
+    }
 
     /// TestState's mocked result for the tested (top-level) state.
     fn take_single_mock(&mut self, fid: FiberId) -> Option<Result<Value, StateError>> {
