@@ -143,7 +143,7 @@ function drawLeaf(box, layer, text) {
   textEl(box.display.name, { class: 'sl-name', x: 38, y: 20 }, g);
   textEl(box.display.sub, { class: 'sl-sub', x: 38, y: 35 }, g);
   if (Array.isArray(box.node.retry) && box.node.retry.length) {
-    el('path', { class: 'sl-retry-mark', d: 'M3 1.6A3.4 3.4 0 1 1 2.4-2.4M3.4-4.2V-1.6H0.8', transform: `translate(${w - 12} ${h - 11}) scale(0.9)` }, g);
+    el('path', { class: 'sl-retry-mark', d: 'M3 1.6A3.4 3.4 0 1 1 2.4-2.4M3.4-4.2V-1.6H0.8', transform: `translate(${w - 14} ${h - 14.5}) scale(0.95)` }, g);
   }
   return { g, badge: badge(g, w) };
 }

@@ -22,7 +22,8 @@ let views = 0;
 
 /**
  * Creates the view inside `container` (which should have a size: the view fills it).
- * Options: `onSelect(nodeId)`, `workerUrl` (elkjs's elk-worker.min.js), `t(key)`.
+ * Options: `onSelect(nodeId)`, `workerUrl` (elkjs's elk-worker.min.js), `t(key)`;
+ * `layoutOptions` (ELK options over the defaults) is for experiments.
  */
 export function createGraphView(container, options = {}) {
   const onSelect = typeof options.onSelect === 'function' ? options.onSelect : null;
@@ -66,7 +67,8 @@ export function createGraphView(container, options = {}) {
   const zoom = createZoom(svg, viewport, {
     onChange(t) {
       // The dot grid moves and scales with the drawing.
-      const step = 20 * t.k;
+      let step = 20 * t.k;
+      while (step < 10) step *= 2;
       root.style.backgroundSize = `${step}px ${step}px`;
       root.style.backgroundPosition = `${t.x}px ${t.y}px`;
     },
@@ -142,7 +144,7 @@ export function createGraphView(container, options = {}) {
           continue;
         }
         root.dataset.state = 'layout';
-        const input = buildElkGraph(job.graph, { measure, text });
+        const input = buildElkGraph(job.graph, { measure, text, layoutOptions: options.layoutOptions });
         const t0 = performance.now();
         const result = await layoutInWorker(input.elk);
         const ms = Math.round(performance.now() - t0);

@@ -5,7 +5,17 @@ const FIXTURES = ['delivery', 'hundred', 'nested', 'choices', 'hostile'];
 const log = document.getElementById('log');
 const selectedIds = [];
 
+// ?elk=key=value;key=value overrides ELK options (to compare layouts).
+const params = new URLSearchParams(location.search);
+const layoutOptions = Object.fromEntries(
+  (params.get('elk') ?? '')
+    .split(';')
+    .filter(Boolean)
+    .map((kv) => kv.split('=')),
+);
+
 const view = createGraphView(document.getElementById('graph'), {
+  layoutOptions,
   workerUrl: './elk-worker.js',
   onSelect(id) {
     selectedIds.push(id);
@@ -29,7 +39,7 @@ for (const name of FIXTURES) {
   o.value = o.textContent = name;
   picker.appendChild(o);
 }
-const initial = new URLSearchParams(location.search).get('fixture') ?? 'delivery';
+const initial = params.get('fixture') ?? 'delivery';
 picker.value = initial;
 picker.addEventListener('change', () => load(picker.value));
 
