@@ -1,6 +1,8 @@
 // The dev page: loads a fixture graph into the view and fakes run statuses.
 import { createGraphView, STATUSES } from '../view.js';
 
+window.createGraphView = createGraphView;
+
 const FIXTURES = ['delivery', 'hundred', 'nested', 'choices', 'hostile'];
 const log = document.getElementById('log');
 const selectedIds = [];
