@@ -293,3 +293,69 @@ test('a 100-state machine lays out in a few seconds and reads at its first view'
   await page.screenshot({ path: join(artifacts, 'graph-test-hundred-fit.png') });
   assert.deepEqual(errors, []);
 });
+
+const scaleOf = () =>
+  page.evaluate(() => Number(/scale\(([\d.]+)\)/.exec(document.querySelector('.sl-viewport').style.transform)[1]));
+
+test('a similar graph keeps the zoom; a different one gets a fresh view', async () => {
+  await open('delivery');
+  await page.click('.sl-tool[data-action="zoomIn"]');
+  await page.click('.sl-tool[data-action="zoomIn"]');
+  await page.waitForTimeout(300);
+  const k = await scaleOf();
+  const before = await page.locator('[data-node-id="/States/CheckStock"] .sl-box').boundingBox();
+  await page.evaluate(async () => {
+    const g = await (await fetch('fixtures/delivery.json')).json();
+    g.nodes.push({ id: '/States/Extra', name: 'Extra', type: 'Pass', parent: null, depth: 0, start: false, end: true });
+    await window.view.setGraph(g);
+  });
+  assert.equal(await scaleOf(), k);
+  assert.equal(await count('[data-node-id]'), fixture('delivery').nodes.length + 1);
+  // The state nearest the middle stays where it was.
+  const after = await page.locator('[data-node-id="/States/CheckStock"] .sl-box').boundingBox();
+  console.log(`CheckStock moved by ${Math.round(after.x - before.x)}, ${Math.round(after.y - before.y)} px on a re-layout`);
+  await page.evaluate(async () => window.view.setGraph(await (await fetch('fixtures/choices.json')).json()));
+  assert.notEqual(await scaleOf(), k);
+});
+
+test('focusing a state off screen brings it into view', async () => {
+  await open('hundred');
+  const inView = (id) =>
+    page.evaluate((id) => {
+      const r = document.querySelector(`[data-node-id="${id}"]`).getBoundingClientRect();
+      const v = document.querySelector('.sl-graph-svg').getBoundingClientRect();
+      return r.left >= v.left && r.right <= v.right && r.top >= v.top && r.bottom <= v.bottom;
+    }, id);
+  const far = '/States/Stage12Load';
+  assert.equal(await inView(far), false);
+  await page.evaluate((id) => document.querySelector(`[data-node-id="${id}"]`).focus(), far);
+  await page.waitForTimeout(400);
+  assert.equal(await inView(far), true);
+  // select() too.
+  await page.evaluate(() => window.view.select('/States/Stage1Load'));
+  await page.waitForTimeout(400);
+  assert.equal(await inView('/States/Stage1Load'), true);
+  // Its transitions stand out: Next and Catch out, the Wait's loop in.
+  assert.equal(await count('.sl-edge[data-active="out"]'), 2);
+  assert.equal(await count('.sl-edge[data-active="in"]'), 1);
+});
+
+test('a view created in a hidden panel places its drawing once shown', async () => {
+  await open('delivery');
+  const result = await page.evaluate(async () => {
+    const host = document.createElement('div');
+    host.style.cssText = 'position:fixed;left:0;top:0;width:600px;height:500px;display:none';
+    document.body.appendChild(host);
+    const view = window.createGraphView(host, { workerUrl: './elk-worker.js' });
+    await view.setGraph(await (await fetch('fixtures/delivery.json')).json());
+    host.style.display = 'block';
+    await new Promise((r) => setTimeout(r, 200));
+    const scene = host.querySelector('.sl-scene').getBoundingClientRect();
+    view.destroy();
+    host.remove();
+    return { left: scene.left, top: scene.top, right: scene.right, bottom: scene.bottom };
+  });
+  // Centred across, from the top (delivery is too tall to fit at a readable scale).
+  assert.ok(result.left >= 0 && result.right <= 600 && result.top >= 0 && result.top < 60, JSON.stringify(result));
+  assert.ok(Math.abs(result.left - (600 - result.right)) < 2, JSON.stringify(result));
+});

@@ -160,6 +160,10 @@ export function createGraphView(container, options = {}) {
         showMessage(null);
         for (const w of job.waiters) w.resolve();
       } catch (err) {
+        if (destroyed) {
+          for (const w of job.waiters) w.resolve();
+          break;
+        }
         root.dataset.state = 'error';
         showMessage(text('graph.layoutFailed', { message: err?.message ?? String(err) }));
         for (const w of job.waiters) w.reject(err);
@@ -195,7 +199,7 @@ export function createGraphView(container, options = {}) {
       const e = elements.get(id);
       if (e) applyStatus(e, s);
     }
-    if (selected && elements.has(selected)) elements.get(selected).g.setAttribute('data-selected', 'true');
+    if (selected && elements.has(selected)) highlight(selected);
 
     let kept = 0;
     for (const id of elements.keys()) if (oldIds.has(id)) kept++;
@@ -229,13 +233,17 @@ export function createGraphView(container, options = {}) {
   }
 
   /** All of a small graph; the top of a big one at a readable scale. */
+  let firstViewPending = false;
   function firstView() {
     if (!scene) return;
     const r = svg.getBoundingClientRect();
+    // A hidden panel has no size yet: place the drawing when it gets one.
+    firstViewPending = !(r.width > 0 && r.height > 0);
+    if (firstViewPending) return;
     const box = { x: 0, y: 0, w: scene.width, h: scene.height };
     const margin = 16;
     const k = Math.min(1, (r.width - 2 * margin) / box.w, (r.height - 2 * margin) / box.h);
-    if (!(r.width > 0 && r.height > 0) || k >= READABLE_SCALE) {
+    if (k >= READABLE_SCALE) {
       zoom.fitBox(box, { margin, maxScale: 1 });
       return;
     }
@@ -275,9 +283,18 @@ export function createGraphView(container, options = {}) {
   // ---- selection
   function highlight(nodeId) {
     if (selected && elements.has(selected)) elements.get(selected).g.removeAttribute('data-selected');
+    for (const edge of sceneRoot?.querySelectorAll('.sl-edge[data-active]') ?? []) edge.removeAttribute('data-active');
     selected = nodeId ?? null;
     const e = selected ? elements.get(selected) : null;
-    e?.g.setAttribute('data-selected', 'true');
+    if (e) {
+      e.g.setAttribute('data-selected', 'true');
+      // The selected state's transitions stand out.
+      for (const edge of sceneRoot.querySelectorAll('.sl-edge[data-edge-id]')) {
+        if (edge.getAttribute('data-from') === selected || edge.getAttribute('data-to') === selected) {
+          edge.setAttribute('data-active', edge.getAttribute('data-from') === selected ? 'out' : 'in');
+        }
+      }
+    }
     return e;
   }
 
@@ -326,6 +343,14 @@ export function createGraphView(container, options = {}) {
     const e = elements.get(g.getAttribute('data-node-id'));
     if (e) zoom.reveal(e.box);
   });
+  const resizeObserver =
+    typeof ResizeObserver === 'function'
+      ? new ResizeObserver(() => {
+          if (firstViewPending) firstView();
+        })
+      : null;
+  resizeObserver?.observe(root);
+
   // Focusing an element may scroll the overflow-hidden wrapper: undo it.
   const unscroll = () => {
     if (root.scrollTop || root.scrollLeft) {
@@ -341,6 +366,7 @@ export function createGraphView(container, options = {}) {
     if (queued) for (const w of queued.waiters) w.resolve();
     queued = null;
     zoom.destroy();
+    resizeObserver?.disconnect();
     try {
       elk?.terminateWorker();
     } catch {
