@@ -149,7 +149,19 @@ test('setStatus colours a node, resetStatuses clears, statuses survive a new lay
   console.log(`10000 setStatus calls: ${ms.toFixed(1)} ms`);
 
   await page.evaluate((id) => window.view.setStatus(id, 'caught'), id);
-  await page.evaluate(async () => window.view.setGraph(await (await fetch('fixtures/delivery.json')).json()));
+  // The same graph again is not laid out again; a changed one is, and keeps the statuses.
+  const same = await page.evaluate(async () => {
+    const scene = document.querySelector('.sl-scene');
+    await window.view.setGraph(await (await fetch('fixtures/delivery.json')).json());
+    return scene === document.querySelector('.sl-scene');
+  });
+  assert.equal(same, true);
+  await page.evaluate(async () => {
+    const g = await (await fetch('fixtures/delivery.json')).json();
+    g.nodes.push({ id: '/States/Extra', name: 'Extra', type: 'Pass', parent: null, depth: 0, start: false, end: true });
+    await window.view.setGraph(g);
+  });
+  assert.equal(await count('[data-node-id]'), 14);
   assert.equal(await status(), 'caught');
   await page.evaluate(() => window.view.resetStatuses());
   assert.equal(await count('[data-node-id]:not([data-status=""])'), 0);

@@ -119,9 +119,17 @@ export function createGraphView(container, options = {}) {
     });
   }
 
+  // Start the worker now: it loads while the page does the rest.
+  try {
+    getElk();
+  } catch {
+    /* no Worker here: setGraph will say so */
+  }
+
   // ---- setGraph: the newest call wins; older ones resolve without drawing.
   let queued = null; // { graph, waiters }
   let busy = false;
+  let drawnKey = null; // the JSON of the graph on screen: the same graph again is not laid out again
 
   function setGraph(graph) {
     return new Promise((resolve, reject) => {
@@ -143,6 +151,11 @@ export function createGraphView(container, options = {}) {
           for (const w of job.waiters) w.resolve();
           continue;
         }
+        const key = JSON.stringify(job.graph);
+        if (key === drawnKey && scene) {
+          for (const w of job.waiters) w.resolve();
+          continue;
+        }
         root.dataset.state = 'layout';
         const input = buildElkGraph(job.graph, { measure, text, layoutOptions: options.layoutOptions });
         const t0 = performance.now();
@@ -155,6 +168,7 @@ export function createGraphView(container, options = {}) {
           continue;
         }
         render(readLayout(result, input));
+        drawnKey = key;
         root.dataset.layoutMs = String(ms);
         root.dataset.state = 'ready';
         showMessage(null);
@@ -164,6 +178,7 @@ export function createGraphView(container, options = {}) {
           for (const w of job.waiters) w.resolve();
           break;
         }
+        drawnKey = null;
         root.dataset.state = 'error';
         showMessage(text('graph.layoutFailed', { message: err?.message ?? String(err) }));
         for (const w of job.waiters) w.reject(err);
@@ -178,6 +193,7 @@ export function createGraphView(container, options = {}) {
   }
 
   function clear() {
+    drawnKey = null;
     sceneRoot?.remove();
     sceneRoot = null;
     scene = null;
