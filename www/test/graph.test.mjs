@@ -163,8 +163,11 @@ test('setStatus colours a node, resetStatuses clears, statuses survive a new lay
   });
   assert.equal(await count('[data-node-id]'), 14);
   assert.equal(await status(), 'caught');
+  assert.equal(await page.locator('.sl-legend').isVisible(), true);
+  await page.screenshot({ path: join(artifacts, 'graph-test-statuses.png') });
   await page.evaluate(() => window.view.resetStatuses());
   assert.equal(await count('[data-node-id]:not([data-status=""])'), 0);
+  assert.equal(await page.locator('.sl-legend').isVisible(), false);
   assert.equal(await status(), '');
 });
 

@@ -95,7 +95,7 @@ export function roundedPath(points, radius = 7) {
 /** The accessible name of a state's element. */
 export function nodeLabel(node, status, text) {
   const base = `${node.name} (${node.type})`;
-  return status ? `${base}: ${text(`status.${status}`)}` : base;
+  return status ? `${base}: ${text(`graph.status.${status}`)}` : base;
 }
 
 function tooltip(node) {

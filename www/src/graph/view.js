@@ -58,6 +58,21 @@ export function createGraphView(container, options = {}) {
   button('zoomOut', '−', () => zoom.zoomBy(0.8, undefined, undefined, true));
   button('fit', '⤢', () => fit());
   root.appendChild(toolbar);
+  // A key to the status colours, shown while any state has a status.
+  const legend = document.createElement('div');
+  legend.className = 'sl-legend';
+  legend.hidden = true;
+  for (const st of STATUSES) {
+    const item = document.createElement('span');
+    item.className = 'sl-legend-item';
+    item.dataset.status = st;
+    const icon = el('svg', { class: 'sl-legend-icon', viewBox: '-9 -9 18 18', width: 14, height: 14, 'aria-hidden': 'true' }, item);
+    el('circle', { r: 8.5 }, icon);
+    el('path', { d: BADGES[st] }, icon);
+    item.append(text(`graph.status.${st}`));
+    legend.appendChild(item);
+  }
+  root.appendChild(legend);
   const message = document.createElement('div');
   message.className = 'sl-message';
   message.hidden = true;
@@ -289,10 +304,12 @@ export function createGraphView(container, options = {}) {
     else statuses.delete(nodeId);
     const e = elements.get(nodeId);
     if (e) applyStatus(e, s);
+    if (legend.hidden === (statuses.size > 0)) legend.hidden = statuses.size === 0;
   }
 
   function resetStatuses() {
     statuses.clear();
+    legend.hidden = true;
     for (const e of elements.values()) if (e.status) applyStatus(e, null);
   }
 
