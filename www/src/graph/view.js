@@ -280,7 +280,12 @@ export function createGraphView(container, options = {}) {
     }
     const start = scene.boxes.find((b) => b.kind === 'start');
     const kr = READABLE_SCALE;
-    const x = box.w * kr <= r.width ? (r.width - box.w * kr) / 2 : r.width / 2 - (start ? start.x + start.w / 2 : box.w / 2) * kr;
+    // Centred when it fits across; else around the start, without empty space at a side.
+    let x = (r.width - box.w * kr) / 2;
+    if (box.w * kr > r.width) {
+      const centred = r.width / 2 - (start ? start.x + start.w / 2 : box.w / 2) * kr;
+      x = Math.min(margin, Math.max(r.width - margin - box.w * kr, centred));
+    }
     zoom.set({ x, y: margin, k: kr });
   }
 
