@@ -47,7 +47,8 @@ export function createGraphView(container, options = {}) {
     b.type = 'button';
     b.className = 'sl-tool';
     b.dataset.action = key;
-    b.textContent = label;
+    if (typeof label === 'string') b.textContent = label;
+    else b.appendChild(label);
     b.title = text(`graph.${key}`);
     b.setAttribute('aria-label', text(`graph.${key}`));
     b.addEventListener('click', action);
@@ -56,7 +57,10 @@ export function createGraphView(container, options = {}) {
   };
   button('zoomIn', '+', () => zoom.zoomBy(1.25, undefined, undefined, true));
   button('zoomOut', '−', () => zoom.zoomBy(0.8, undefined, undefined, true));
-  button('fit', '⤢', () => fit());
+  // Four corners: an icon every platform draws the same (no font has to have it).
+  const fitIcon = el('svg', { viewBox: '0 0 16 16', width: 15, height: 15, 'aria-hidden': 'true', class: 'sl-tool-icon' });
+  el('path', { d: 'M1.5 5.5v-4h4M10.5 1.5h4v4M14.5 10.5v4h-4M5.5 14.5h-4v-4' }, fitIcon);
+  button('fit', fitIcon, () => fit());
   root.appendChild(toolbar);
   // A key to the status colours, shown while any state has a status.
   const legend = document.createElement('div');
