@@ -219,10 +219,16 @@ test('click and Enter on a state call onSelect; select() highlights', async () =
   assert.notEqual(await page.evaluate(() => document.querySelector('.sl-viewport').style.transform), before);
   assert.equal((await page.evaluate(() => window.selectedIds)).length, 2);
 
+  // A branch's background (off its states) picks the Parallel; so does its header.
+  const branch = await page.locator('[data-container-id="/States/Dispatch/Branches/0"]').boundingBox();
+  await page.mouse.click(branch.x + 6, branch.y + branch.height - 6);
+  await page.locator('[data-node-id="/States/Dispatch"] .sl-header').click();
+  assert.deepEqual((await page.evaluate(() => window.selectedIds)).slice(2), ['/States/Dispatch', '/States/Dispatch']);
+
   await page.evaluate(() => window.view.select('/States/Done'));
   assert.equal(await page.locator('[data-node-id="/States/Done"]').getAttribute('data-selected'), 'true');
   assert.equal(await page.locator('[data-node-id="/States/CheckStock"]').getAttribute('data-selected'), null);
-  assert.equal((await page.evaluate(() => window.selectedIds)).length, 2, 'select() does not call onSelect');
+  assert.equal((await page.evaluate(() => window.selectedIds)).length, 4, 'select() does not call onSelect');
 });
 
 test('zoom buttons, wheel and fit change the view', async () => {

@@ -95,7 +95,7 @@ export function roundedPath(points, radius = 7) {
 /** The accessible name of a state's element. */
 export function nodeLabel(node, status, text) {
   const base = `${node.name} (${node.type})`;
-  return status ? `${base}: ${text(`graph.status.${status}`)}` : base;
+  return status ? `${base}: ${text(`status.${status}`)}` : base;
 }
 
 function tooltip(node) {
@@ -164,7 +164,7 @@ function drawOwner(box, layer, text) {
 
 function drawContainer(box, layer) {
   const c = box.container;
-  const g = el('g', { class: `sl-container sl-container-${c.kind === 'ItemProcessor' ? 'map' : 'branch'}`, 'data-container-id': c.id, transform: `translate(${box.x} ${box.y})` }, layer);
+  const g = el('g', { class: `sl-container sl-container-${c.kind === 'ItemProcessor' ? 'map' : 'branch'}`, 'data-container-id': c.id, 'data-owner-id': c.owner, transform: `translate(${box.x} ${box.y})` }, layer);
   if (c.kind === 'ItemProcessor') {
     // A stack of cards: one processor, many iterations.
     el('rect', { class: 'sl-container-stack', x: 6, y: 6, width: box.w - 6, height: box.h - 6, rx: 8 }, g);

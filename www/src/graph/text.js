@@ -12,12 +12,12 @@ const ENGLISH = {
   'graph.distributed': 'distributed',
   'graph.label': 'State machine graph',
   'graph.layoutFailed': 'The graph could not be laid out: {message}',
-  'graph.status.running': 'running',
-  'graph.status.succeeded': 'succeeded',
-  'graph.status.failed': 'failed',
-  'graph.status.caught': 'failed, caught',
-  'graph.status.retried': 'retried',
-  'graph.status.aborted': 'aborted',
+  'status.running': 'running',
+  'status.succeeded': 'succeeded',
+  'status.failed': 'failed',
+  'status.caught': 'failed, caught',
+  'status.retried': 'retried',
+  'status.aborted': 'aborted',
 };
 
 /**

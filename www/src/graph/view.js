@@ -73,7 +73,7 @@ export function createGraphView(container, options = {}) {
     const icon = el('svg', { class: 'sl-legend-icon', viewBox: '-9 -9 18 18', width: 14, height: 14, 'aria-hidden': 'true' }, item);
     el('circle', { r: 8.5 }, icon);
     el('path', { d: BADGES[st] }, icon);
-    item.append(text(`graph.status.${st}`));
+    item.append(text(`status.${st}`));
     legend.appendChild(item);
   }
   root.appendChild(legend);
@@ -363,7 +363,11 @@ export function createGraphView(container, options = {}) {
   });
   svg.addEventListener('click', (ev) => {
     const g = nodeOf(ev.target);
-    if (g) choose(g);
+    if (g) return choose(g);
+    // A click on a branch or item processor (not on a state in it) picks its Parallel or Map.
+    const box = ev.target.closest?.('[data-container-id]');
+    const owner = box && elements.get(box.getAttribute('data-owner-id'));
+    if (owner) choose(owner.g);
   });
   svg.addEventListener('keydown', (ev) => {
     const g = nodeOf(ev.target);
