@@ -15,7 +15,12 @@ import { textLookup } from './text.js';
 export const STATUSES = Object.freeze(['running', 'succeeded', 'failed', 'caught', 'retried', 'aborted']);
 const STATUS_SET = new Set(STATUSES);
 
-/** Below this scale names are hard to read: a first view of a big graph shows its top at this scale instead of all of it. */
+/**
+ * A first view shows all of a graph when that takes a scale of at least FIT_MIN;
+ * a bigger graph is shown from its top at READABLE_SCALE (names below ~9 px are hard
+ * to read).
+ */
+const FIT_MIN = 0.55;
 const READABLE_SCALE = 0.7;
 
 let views = 0;
@@ -278,7 +283,7 @@ export function createGraphView(container, options = {}) {
     const box = { x: 0, y: 0, w: scene.width, h: scene.height };
     const margin = 16;
     const k = Math.min(1, (r.width - 2 * margin) / box.w, (r.height - 2 * margin) / box.h);
-    if (k >= READABLE_SCALE) {
+    if (k >= FIT_MIN) {
       zoom.fitBox(box, { margin, maxScale: 1 });
       return;
     }
