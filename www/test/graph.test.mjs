@@ -380,3 +380,35 @@ test('a view created in a hidden panel places its drawing once shown', async () 
   assert.ok(result.left >= 0 && result.right <= 600 && result.top >= 0 && result.top < 60, JSON.stringify(result));
   assert.ok(Math.abs(result.left - (600 - result.right)) < 2, JSON.stringify(result));
 });
+
+test('relabel() takes the new language', async () => {
+  await open('delivery');
+  const result = await page.evaluate(async () => {
+    const host = document.createElement('div');
+    host.style.cssText = 'position:fixed;left:0;top:0;width:700px;height:600px';
+    document.body.appendChild(host);
+    let lang = 'en';
+    const pt = { 'graph.fit': 'Ajustar à tela', 'graph.branch': 'Ramo {n}', 'status.running': 'executando' };
+    const view = window.createGraphView(host, { workerUrl: './elk-worker.js', t: (k) => (lang === 'pt' ? pt[k] : undefined) ?? k });
+    await view.setGraph(await (await fetch('fixtures/delivery.json')).json());
+    view.setStatus('/States/CheckStock', 'running');
+    const before = [...host.querySelectorAll('[data-container-id] .sl-caption')].map((e) => e.textContent);
+    lang = 'pt';
+    await view.relabel();
+    const out = {
+      before,
+      after: [...host.querySelectorAll('[data-container-id] .sl-caption')].map((e) => e.textContent),
+      fit: host.querySelector('[data-action="fit"]').getAttribute('aria-label'),
+      legend: host.querySelector('.sl-legend-item[data-status="running"]').textContent,
+      label: host.querySelector('[data-node-id="/States/CheckStock"]').getAttribute('aria-label'),
+    };
+    view.destroy();
+    host.remove();
+    return out;
+  });
+  assert.deepEqual(result.before, ['Branch 1', 'Branch 2']);
+  assert.deepEqual(result.after, ['Ramo 1', 'Ramo 2']);
+  assert.equal(result.fit, 'Ajustar à tela');
+  assert.equal(result.legend, 'executando');
+  assert.equal(result.label, 'CheckStock (Task): executando');
+});

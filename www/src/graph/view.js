@@ -41,7 +41,7 @@ export function createGraphView(container, options = {}) {
   const root = document.createElement('div');
   root.className = 'sl-graph';
   root.dataset.state = 'empty';
-  const svg = el('svg', { class: 'sl-graph-svg', role: 'group', 'aria-label': text('graph.label'), tabindex: -1 });
+  const svg = el('svg', { class: 'sl-graph-svg', role: 'group', tabindex: -1 });
   root.appendChild(svg);
   createDefs(svg, uid);
   const viewport = el('g', { class: 'sl-viewport' }, svg);
@@ -54,8 +54,6 @@ export function createGraphView(container, options = {}) {
     b.dataset.action = key;
     if (typeof label === 'string') b.textContent = label;
     else b.appendChild(label);
-    b.title = text(`graph.${key}`);
-    b.setAttribute('aria-label', text(`graph.${key}`));
     b.addEventListener('click', action);
     toolbar.appendChild(b);
     return b;
@@ -78,10 +76,21 @@ export function createGraphView(container, options = {}) {
     const icon = el('svg', { class: 'sl-legend-icon', viewBox: '-9 -9 18 18', width: 14, height: 14, 'aria-hidden': 'true' }, item);
     el('circle', { r: 8.5 }, icon);
     el('path', { d: BADGES[st] }, icon);
-    item.append(text(`status.${st}`));
+    item.append(document.createTextNode(''));
     legend.appendChild(item);
   }
   root.appendChild(legend);
+
+  /** Puts the UI text (from `t`) into the toolbar, the key and the SVG's label. */
+  function labelChrome() {
+    svg.setAttribute('aria-label', text('graph.label'));
+    for (const b of toolbar.children) {
+      b.title = text(`graph.${b.dataset.action}`);
+      b.setAttribute('aria-label', b.title);
+    }
+    for (const item of legend.children) item.lastChild.textContent = text(`status.${item.dataset.status}`);
+  }
+  labelChrome();
   const message = document.createElement('div');
   message.className = 'sl-message';
   message.hidden = true;
@@ -154,6 +163,8 @@ export function createGraphView(container, options = {}) {
   let queued = null; // { graph, waiters }
   let busy = false;
   let drawnKey = null; // the JSON of the graph on screen: the same graph again is not laid out again
+  let drawnGraph = null;
+  let inFlight = null; // the graph being laid out
 
   function setGraph(graph) {
     return new Promise((resolve, reject) => {
@@ -169,6 +180,7 @@ export function createGraphView(container, options = {}) {
     while (queued && !destroyed) {
       const job = queued;
       queued = null;
+      inFlight = job.graph;
       try {
         if (!job.graph || !Array.isArray(job.graph.nodes) || job.graph.nodes.length === 0) {
           clear();
@@ -193,6 +205,7 @@ export function createGraphView(container, options = {}) {
         }
         render(readLayout(result, input));
         drawnKey = key;
+        drawnGraph = job.graph;
         root.dataset.layoutMs = String(ms);
         root.dataset.state = 'ready';
         showMessage(null);
@@ -209,6 +222,7 @@ export function createGraphView(container, options = {}) {
       }
     }
     busy = false;
+    inFlight = null;
   }
 
   function showMessage(msg) {
@@ -218,6 +232,7 @@ export function createGraphView(container, options = {}) {
 
   function clear() {
     drawnKey = null;
+    drawnGraph = null;
     sceneRoot?.remove();
     sceneRoot = null;
     scene = null;
@@ -411,6 +426,17 @@ export function createGraphView(container, options = {}) {
   };
   root.addEventListener('scroll', unscroll);
 
+  /** After the language changed: new UI text, and the graph drawn again with it. */
+  function relabel() {
+    labelChrome();
+    // A queued graph will be laid out with the new text; one being laid out now is not.
+    if (queued) return Promise.resolve();
+    const graph = busy ? inFlight : drawnGraph;
+    if (!graph) return Promise.resolve();
+    drawnKey = null;
+    return setGraph(graph);
+  }
+
   function destroy() {
     if (destroyed) return;
     destroyed = true;
@@ -428,5 +454,5 @@ export function createGraphView(container, options = {}) {
     root.remove();
   }
 
-  return { setGraph, setStatus, resetStatuses, select, fit, destroy, element: root };
+  return { setGraph, setStatus, resetStatuses, select, fit, relabel, destroy, element: root };
 }
