@@ -197,9 +197,8 @@ export function createGraphView(container, options = {}) {
         const t0 = performance.now();
         const result = await layoutInWorker(input.elk);
         const ms = Math.round(performance.now() - t0);
-        if (destroyed) break;
-        if (queued) {
-          // A newer graph came in while this one was laid out.
+        if (destroyed || queued) {
+          // Destroyed, or a newer graph came in while this one was laid out.
           for (const w of job.waiters) w.resolve();
           continue;
         }
