@@ -20,7 +20,6 @@ export function createGraphView(container, { onSelect, t = (k) => k } = {}) {
             type: 'button',
             class: 'graph-stub-node',
             dataset: { nodeId: node.id, type: node.type },
-            style: `margin-left: ${node.depth * 1.5}rem`,
             onclick: () => onSelect?.(node.id),
           },
           h('span', { class: 'graph-stub-name' }, node.name),
@@ -29,7 +28,7 @@ export function createGraphView(container, { onSelect, t = (k) => k } = {}) {
           node.end && node.depth === 0 ? h('span', { class: 'graph-stub-mark' }, t('graph.end')) : null,
         );
         items.set(node.id, item);
-        return h('li', {}, item);
+        return h('li', { style: `padding-left: ${node.depth * 1.5}rem` }, item);
       });
       list.replaceChildren(...children);
       if (selected && items.has(selected)) items.get(selected).classList.add('selected');

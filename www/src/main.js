@@ -488,3 +488,15 @@ window.addEventListener('hashchange', async () => {
 });
 
 boot();
+
+// A small handle for the browser tests and the console (setting editor text the way a
+// paste would).
+window.__statelab = {
+  setDefinition: (text) => setText(definitionView, text),
+  setInput: (text) => setText(inputView, text),
+  definitionText: () => definitionView.state.doc.toString(),
+  inputText: () => inputView.state.doc.toString(),
+  answers: () => app.answers,
+  cursorLine: () => definitionView.state.doc.lineAt(definitionView.state.selection.main.head).number,
+};
+window.__statelab.setCursor = (pos) => jumpTo(definitionView, pos);

@@ -6,7 +6,7 @@ import ptBR from './pt-BR.js';
 
 export const LANGUAGES = {
   en: { name: 'English', messages: en },
-  'pt-BR': { name: 'Português (Brasil)', messages: ptBR },
+  'pt-BR': { name: 'Português (BR)', messages: ptBR },
 };
 
 const STORAGE_KEY = 'statelab.lang';
