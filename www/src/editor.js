@@ -171,8 +171,8 @@ function aslCompletion(getStateNames, labels) {
       return null;
     }
     const from = node.from + 1;
-    const closed = node.to - node.from >= 2 && state.sliceDoc(node.to - 1, node.to) === '"' && pos < node.to;
-    const to = closed ? node.to - 1 : pos;
+    // Completion filters by the text between `from` and `to`: the part before the cursor.
+    const to = pos;
     if (pos < from) return null;
     const parent = node.parent;
     // A value: state references and Type.

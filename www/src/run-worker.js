@@ -55,7 +55,7 @@ function errorText(e) {
 }
 
 /** Task handlers from the page's text (compiled only now, when the user ran the machine). */
-function compileHandlers(sources) {
+function compileHandlers(sources, r) {
   const handlers = {};
   for (const [stateName, body] of Object.entries(sources ?? {})) {
     let fn;
@@ -64,7 +64,11 @@ function compileHandlers(sources) {
     } catch (e) {
       throw new Error(`the handler of "${stateName}" does not compile: ${e.message}`);
     }
-    handlers[stateName] = (input, context) => fn(input, context, TaskFailure);
+    handlers[stateName] = (input, context) => {
+      // The page sees the history up to this task even if the handler never returns.
+      flush(r);
+      return fn(input, context, TaskFailure);
+    };
   }
   return handlers;
 }
@@ -98,7 +102,7 @@ function start(msg) {
   }
   let handlers;
   try {
-    handlers = compileHandlers(msg.handlers);
+    handlers = compileHandlers(msg.handlers, r);
   } catch (e) {
     post({ type: 'runError', runId: r.id, message: e.message });
     r.done = true;

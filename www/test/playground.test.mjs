@@ -101,7 +101,7 @@ test('Stop ends an endless handler within 2 s (the worker is replaced), and an e
   await page.selectOption('.answer-card[data-state="Spin"] select', 'handler');
   await page.fill('.answer-card[data-state="Spin"] textarea', 'while (true) {}');
   await page.click('#run');
-  await page.waitForSelector('.ev-row[data-type="TaskStarted"]', { timeout: 10000 });
+  await page.waitForSelector('.ev-row[data-type="TaskScheduled"]', { timeout: 10000 });
   const t0 = Date.now();
   await page.click('#stop');
   assert.equal(await waitForEnd(page, 2000), 'ABORTED');
@@ -114,7 +114,18 @@ test('Stop ends an endless handler within 2 s (the worker is replaced), and an e
 
   await setDefinition(
     page,
-    JSON.stringify({ StartAt: 'Tick', States: { Tick: { Type: 'Wait', Seconds: 1, Next: 'Tock' }, Tock: { Type: 'Pass', Next: 'Tick' } } }, null, 2),
+    JSON.stringify(
+      {
+        StartAt: 'Tick',
+        States: {
+          Tick: { Type: 'Wait', Seconds: 1, Next: 'Again?' },
+          'Again?': { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'Done' }], Default: 'Tick' },
+          Done: { Type: 'Succeed' },
+        },
+      },
+      null,
+      2,
+    ),
   );
   await page.selectOption('#clock', 'real');
   await page.click('#run');
