@@ -27,7 +27,7 @@ export function createInspector(container, { t, loadVisits, describeNode }) {
   let token = 0;
 
   function renderResult(result) {
-    const parts = [h('h3', {}, t('inspector.execution')), h('p', { class: `run-status status-${result.status}` }, t(`status.${result.status}`))];
+    const parts = [h('h3', {}, t('inspector.execution')), h('p', { class: `run-status status-${result.status}` }, t(`runStatus.${result.status}`))];
     if (result.output !== undefined) parts.push(block(t('inspector.output'), result.output));
     if (result.error !== undefined) parts.push(block(t('inspector.error'), result.error));
     if (result.cause !== undefined) parts.push(h('section', { class: 'insp-step' }, h('h4', {}, t('inspector.cause')), h('pre', { class: 'insp-json' }, result.cause)));

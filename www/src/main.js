@@ -254,7 +254,7 @@ function setRunStatus(s) {
   app.runStatus = s;
   const el = $('run-status');
   el.dataset.status = s;
-  el.textContent = s === 'idle' ? '' : t(`status.${s}`);
+  el.textContent = s === 'idle' ? '' : t(`runStatus.${s}`);
   const active = s === 'running' || s === 'paused';
   $('stop').disabled = !active;
   $('run').disabled = !app.engineReady || s === 'running';

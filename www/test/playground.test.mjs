@@ -11,7 +11,7 @@ after(async () => {
   await env?.close();
 });
 
-const status = (page, id) => page.$eval(`[data-node-id="${id}"]`, (el) => el.dataset.status ?? null);
+const status = (page, id) => page.$eval(`[data-node-id="${id}"]`, (el) => el.dataset.status || null);
 
 test('the default example runs to SUCCEEDED: events, node colours, inspector', async () => {
   const page = await env.newPage();
