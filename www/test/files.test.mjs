@@ -66,7 +66,7 @@ test('a bad input or a bad mocked value stops Run with a message', async () => {
   await page.click('#run');
   await page.waitForSelector('.notice-error');
   assert.equal(await page.getAttribute('#tab-input', 'aria-selected'), 'true');
-  await page.waitForSelector('#panel-input .cm-lintRange-error, #panel-input .cm-lintPoint-error');
+  await page.waitForSelector('#panel-input .cm-lintRange-error, #panel-input .cm-lintPoint-error', { state: 'attached' });
   await setInput(page, '{}');
   await page.click('#tab-answers');
   await page.fill('.answer-card[data-state="CheckStock"] textarea', '{ nope');
