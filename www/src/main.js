@@ -455,7 +455,7 @@ async function boot() {
     await loadEngine();
   } catch (e) {
     const box = $('load-error');
-    box.replaceChildren(h('strong', {}, t('engine.failed')), ' ', h('span', {}, e.message), ' ', h('span', {}, t('engine.failedHint')));
+    box.replaceChildren(h('p', {}, h('strong', {}, t('engine.failed')), ' ', h('code', {}, e.message)), h('p', {}, t('engine.failedHint')));
     box.hidden = false;
     document.body.dataset.engine = 'failed';
     return;

@@ -16,6 +16,7 @@ export default {
   'header.seed': 'Seed',
   'header.share': 'Share',
   'header.exportHistory': 'Export history',
+  'header.copy': 'Copy',
   'header.copyDefinition': 'Copy definition',
   'header.language': 'Language',
 

@@ -6,7 +6,7 @@ import ptBR from './pt-BR.js';
 
 export const LANGUAGES = {
   en: { name: 'English', messages: en },
-  'pt-BR': { name: 'Português (BR)', messages: ptBR },
+  'pt-BR': { name: 'Português', messages: ptBR },
 };
 
 const STORAGE_KEY = 'statelab.lang';

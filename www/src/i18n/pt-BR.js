@@ -16,6 +16,7 @@ export default {
   'header.seed': 'Semente',
   'header.share': 'Compartilhar',
   'header.exportHistory': 'Exportar histórico',
+  'header.copy': 'Copiar',
   'header.copyDefinition': 'Copiar definição',
   'header.language': 'Idioma',
 
@@ -25,7 +26,7 @@ export default {
 
   'tabs.definition': 'Definição',
   'tabs.input': 'Entrada',
-  'tabs.answers': 'Respostas das tarefas',
+  'tabs.answers': 'Respostas',
 
   'editor.definition': 'Definição da máquina de estados (Amazon States Language, JSON)',
   'editor.input': 'Entrada da execução (JSON)',
