@@ -73,6 +73,18 @@ export function lineColumn(text, offset) {
   return { line, column: offset - last };
 }
 
+/** The CodeMirror phrases (its own UI texts) that the playground translates. */
+export const CM_PHRASES = [
+  'Find', 'Replace', 'next', 'previous', 'all', 'match case', 'regexp', 'by word', 'replace', 'replace all', 'close',
+  'Go to line', 'go', 'current match', 'on line', 'Diagnostics', 'No diagnostics', 'Completions', 'folded code',
+  'unfold', 'Fold line', 'Unfold line',
+];
+
+/** Lets `view.setPhrases(map)` translate CodeMirror's own texts. */
+function phrasesOf(view, compartment) {
+  view.setPhrases = (map) => view.dispatch({ effects: compartment.reconfigure(EditorState.phrases.of(map)) });
+}
+
 function basics(extra) {
   return [
     lineNumbers(),
@@ -213,6 +225,7 @@ function aslCompletion(getStateNames, labels) {
  */
 export function createDefinitionEditor(parent, { doc, validate, onDiagnostics, onChange, getStateNames, labels }) {
   const aria = new Compartment();
+  const phrases = new Compartment();
   const source = (view) => {
     const text = view.state.doc.toString();
     const found = validate(text);
@@ -240,12 +253,14 @@ export function createDefinitionEditor(parent, { doc, validate, onDiagnostics, o
         lintGutter(),
         autocompletion({ override: [aslCompletion(getStateNames, labels)] }),
         aria.of(EditorView.contentAttributes.of({ 'aria-label': labels.aria() })),
+        phrases.of([]),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) onChange?.(u.state.doc.toString());
         }),
       ]),
     }),
   });
+  phrasesOf(view, phrases);
   view.relabel = () =>
     view.dispatch({ effects: aria.reconfigure(EditorView.contentAttributes.of({ 'aria-label': labels.aria() })) });
   return view;
@@ -254,6 +269,7 @@ export function createDefinitionEditor(parent, { doc, validate, onDiagnostics, o
 /** The input editor: JSON with parse errors underlined. */
 export function createJsonEditor(parent, { doc, label, onChange }) {
   const aria = new Compartment();
+  const phrases = new Compartment();
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -262,12 +278,14 @@ export function createJsonEditor(parent, { doc, label, onChange }) {
         linter(jsonParseLinter(), { delay: 250 }),
         lintGutter(),
         aria.of(EditorView.contentAttributes.of({ 'aria-label': label() })),
+        phrases.of([]),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) onChange?.(u.state.doc.toString());
         }),
       ]),
     }),
   });
+  phrasesOf(view, phrases);
   view.relabel = () => view.dispatch({ effects: aria.reconfigure(EditorView.contentAttributes.of({ 'aria-label': label() })) });
   return view;
 }

@@ -4,7 +4,7 @@ import './app.css';
 import { LANGUAGES, applyI18n, detectLanguage, language, onLanguageChange, setLanguage, t } from './i18n/index.js';
 import { StateMachine, loadEngine, validate } from './engine.js';
 import { createGraphView } from './graph-stub.js';
-import { createDefinitionEditor, createJsonEditor, jumpTo, setText, stateNames } from './editor.js';
+import { CM_PHRASES, createDefinitionEditor, createJsonEditor, jumpTo, setText, stateNames } from './editor.js';
 import { createEventsTable } from './events-table.js';
 import { createInspector } from './inspector.js';
 import { answersFromMock, createAnswersPanel, emptyAnswer, runAnswers } from './answers.js';
@@ -323,6 +323,13 @@ $('run').addEventListener('click', () => {
   } else startRun();
 });
 $('stop').addEventListener('click', () => runner.stop());
+// Ctrl/Cmd+Enter runs (or resumes) from anywhere, the editors included.
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !$('run').disabled) {
+    e.preventDefault();
+    $('run').click();
+  }
+});
 $('step').addEventListener('click', async () => {
   if (runner.running && !runner.paused) {
     runner.pause();
@@ -427,8 +434,15 @@ onLanguageChange(() => {
   answersPanel.render();
   definitionView.relabel();
   inputView.relabel();
+  translateEditors();
   document.title = t('app.title');
 });
+function translateEditors() {
+  const map = Object.fromEntries(CM_PHRASES.map((p) => [p, t(`cm.${p}`)]));
+  definitionView.setPhrases(map);
+  inputView.setPhrases(map);
+}
+translateEditors();
 applyI18n(document);
 document.title = t('app.title');
 renderExamplePicker();

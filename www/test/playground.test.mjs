@@ -155,7 +155,10 @@ test('Step advances one event at a time, then Resume finishes', async () => {
   assert.equal(await status(page, '/States/CheckStock'), 'running');
   await shot(page, 'step-mode');
   assert.equal(await page.textContent('#run'), 'Resume');
-  assert.equal(await runToEnd(page), 'SUCCEEDED');
+  // Ctrl+Enter resumes (runs) from the editor.
+  await page.click('#definition-editor .cm-content');
+  await page.keyboard.press('Control+Enter');
+  assert.equal(await waitForEnd(page), 'SUCCEEDED');
 });
 
 test('a shared link loads the content and does not run it', async () => {
@@ -214,7 +217,12 @@ test('Portuguese: switch, remembered, and the default for a pt browser', async (
   assert.equal(await page.getAttribute('html', 'lang'), 'pt-BR');
   assert.equal(await runToEnd(page), 'SUCCEEDED');
   assert.equal(await page.textContent('#run-status'), 'Sucesso');
+  // CodeMirror's own texts too: the search panel.
+  await page.click('#definition-editor .cm-content');
+  await page.keyboard.press('Control+f');
+  assert.equal(await page.getAttribute('#definition-editor .cm-search input[name="search"]', 'placeholder'), 'Procurar');
   await shot(page, 'portuguese');
+  await page.keyboard.press('Escape');
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]');
   assert.equal(await page.textContent('#run'), 'Executar');
