@@ -217,7 +217,10 @@ self.onmessage = ({ data: msg }) => {
     case 'pause':
       return control(msg, (x) => x.pause());
     case 'stop':
-      return control(msg, (x) => x.stop('Aborted', 'Stopped from the playground'));
+      return control(msg, (x) => {
+        // A run that ended meanwhile has nothing to stop.
+        if (!run.done) x.stop('Aborted', 'Stopped from the playground');
+      });
     case 'sendTaskSuccess':
       return control(msg, (x) => x.sendTaskSuccess(msg.token, msg.output));
     case 'sendTaskFailure':

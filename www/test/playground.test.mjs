@@ -304,3 +304,23 @@ test('readable on a phone (stacked)', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
 });
+
+test('keyboard only: Run, the events table and a graph node', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await page.focus('#run');
+  await page.keyboard.press('Enter');
+  assert.equal(await waitForEnd(page), 'SUCCEEDED');
+  await page.focus('.ev-scroll');
+  await page.keyboard.press('Home');
+  await page.waitForSelector('.ev-row.selected[data-event-id="1"]');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForSelector('.ev-row.selected[data-event-id="2"]');
+  await page.waitForFunction(() => /ReceiveOrder/.test(document.querySelector('#inspector').textContent));
+  await page.keyboard.press('End');
+  await page.waitForSelector('.ev-row.selected[data-event-id="39"]');
+  await page.focus('[data-node-id="/States/CheckStock"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#inspector .step-afterResultSelector');
+  await shot(page, 'keyboard');
+});
