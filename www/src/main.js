@@ -252,6 +252,7 @@ const runner = createRunner({
 
 function setRunStatus(s) {
   app.runStatus = s;
+  $('show-result').hidden = !app.result;
   const el = $('run-status');
   el.dataset.status = s;
   el.textContent = s === 'idle' ? '' : t(`runStatus.${s}`);
@@ -323,6 +324,7 @@ $('run').addEventListener('click', () => {
   } else startRun();
 });
 $('stop').addEventListener('click', () => runner.stop());
+$('show-result').addEventListener('click', () => app.result && inspector.showResult(app.result));
 // Ctrl/Cmd+Enter runs (or resumes) from anywhere, the editors included.
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !$('run').disabled) {
@@ -355,6 +357,7 @@ function loadContent({ definition, input, answers, mock, testCase }) {
   tracker.reset();
   tokensPanel.set([]);
   inspector.clear();
+  app.result = null;
   setRunStatus('idle');
   refreshDefinition().then(() => {
     if (mock) answersPanel.importMock(mock, testCase);

@@ -323,4 +323,6 @@ test('keyboard only: Run, the events table and a graph node', async () => {
   await page.keyboard.press('Enter');
   await page.waitForSelector('#inspector .step-afterResultSelector');
   await shot(page, 'keyboard');
+  await page.click('#show-result');
+  assert.match(await page.textContent('#inspector'), /PICKED_UP/);
 });

@@ -82,6 +82,7 @@ export default {
   'events.empty': 'No events yet: press Run or Step.',
 
   'inspector.title': 'Inspector',
+  'inspector.showResult': 'Execution result',
   'inspector.empty': 'Select a state in the graph or an event in the table to see its data flow.',
   'inspector.loading': 'Loading…',
   'inspector.notVisited': 'This state was not visited in the current run.',

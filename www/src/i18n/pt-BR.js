@@ -82,6 +82,7 @@ export default {
   'events.empty': 'Nenhum evento ainda: clique em Executar ou Passo.',
 
   'inspector.title': 'Inspetor',
+  'inspector.showResult': 'Resultado da execução',
   'inspector.empty': 'Selecione um estado no grafo ou um evento na tabela para ver o seu fluxo de dados.',
   'inspector.loading': 'Carregando…',
   'inspector.notVisited': 'Este estado não foi visitado na execução atual.',
