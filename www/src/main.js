@@ -38,7 +38,7 @@ function notice(message, { kind = 'info', extra } = {}) {
   box.className = `notice notice-${kind}`;
   box.replaceChildren(
     h('span', { class: 'notice-text' }, message),
-    extra ?? null,
+    ...(extra ? [extra] : []),
     h('button', { type: 'button', class: 'small', 'aria-label': t('notice.close'), onclick: () => (box.hidden = true) }, '×'),
   );
   box.hidden = false;

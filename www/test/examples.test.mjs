@@ -66,3 +66,17 @@ test('a Map state: each inner visit can be picked in the inspector', async () =>
   assert.match(await page.textContent('#inspector .step-input pre'), /"sku": "B"/);
   await shot(page, 'inspector-map-visits');
 });
+
+test('the callback example fails through its Catch when the token gets a Failure', async () => {
+  await page.selectOption('#examples', 'callback');
+  await page.waitForSelector('[data-node-id="/States/Ask approval"]');
+  await page.click('#run');
+  await page.waitForSelector('#tokens .token');
+  await page.fill('#tokens .token input[type=text] >> nth=1', 'over budget');
+  await page.click('#tokens .token button.danger');
+  assert.equal(await waitForEnd(page), 'FAILED');
+  assert.match(await page.textContent('#inspector'), /Expense\.Rejected/);
+  assert.match(await page.textContent('#inspector'), /over budget/);
+  assert.equal(await page.$eval('[data-node-id="/States/Ask approval"]', (e) => e.dataset.status), 'caught');
+  assert.ok(await page.$eval('#tokens', (e) => e.hidden));
+});

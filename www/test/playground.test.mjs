@@ -183,6 +183,24 @@ test('a shared link loads the content and does not run it', async () => {
   assert.match(await other.textContent('#notice'), /Nothing has run/);
   await shot(other, 'shared-link');
   assert.equal(await runToEnd(other), 'SUCCEEDED');
+
+  // A link with JS handlers says so, and still runs nothing.
+  await page.selectOption('#examples', 'retry');
+  await page.click('#tab-answers');
+  await page.selectOption('.answer-card[data-state="Charge"] select', 'handler');
+  await page.fill('.answer-card[data-state="Charge"] textarea', 'throw new TaskFailure("Card.Declined", "from a shared handler");');
+  await page.click('#share');
+  await page.waitForFunction((first) => document.querySelector('.share-url')?.value !== first, url);
+  const withCode = await page.inputValue('.share-url');
+  const third = await env.newPage();
+  await third.goto(withCode);
+  await third.waitForSelector('body[data-ready="true"]');
+  assert.match(await third.textContent('#notice'), /JavaScript/);
+  assert.equal(await third.$$eval('.ev-body .ev-row', (els) => els.length), 0);
+  await third.click('#tab-answers');
+  assert.match(await third.inputValue('.answer-card[data-state="Charge"] textarea'), /from a shared handler/);
+  assert.equal(await runToEnd(third), 'SUCCEEDED');
+  assert.match(await third.textContent('#inspector'), /refunded/);
 });
 
 test('state names and payloads are shown as text, never as markup', async () => {
