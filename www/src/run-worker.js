@@ -23,7 +23,13 @@ function post(message) {
 function scheduleFlush(r) {
   if (r.flushScheduled) return;
   r.flushScheduled = true;
-  frame(() => flush(r));
+  const token = (r.flushToken = (r.flushToken ?? 0) + 1);
+  const once = () => {
+    if (r.flushScheduled && r.flushToken === token) flush(r);
+  };
+  frame(once);
+  // Animation frames stop in hidden tabs: a timer keeps the events coming.
+  setTimeout(once, 250);
 }
 
 function flush(r) {
