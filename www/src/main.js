@@ -262,6 +262,8 @@ function setRunStatus(s) {
   $('step').disabled = !app.engineReady;
   $('run').textContent = s === 'paused' ? t('header.resume') : t('header.run');
   document.body.dataset.run = s;
+  // The graph pane's frame shows how the execution ended.
+  $('graph').closest('.pane').dataset.run = s;
 }
 
 function readSeed() {
