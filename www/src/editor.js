@@ -21,7 +21,9 @@ import {
   syntaxHighlighting,
   syntaxTree,
 } from '@codemirror/language';
-import { linter, lintGutter, lintKeymap } from '@codemirror/lint';
+import { forceLinting, linter, lintGutter, lintKeymap } from '@codemirror/lint';
+
+export { forceLinting };
 import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/search';
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { locatePointer, valueEnd } from './json-pointer.js';

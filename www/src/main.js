@@ -4,7 +4,7 @@ import './app.css';
 import { LANGUAGES, applyI18n, detectLanguage, language, onLanguageChange, setLanguage, t } from './i18n/index.js';
 import { StateMachine, loadEngine, validate } from './engine.js';
 import { createGraphView } from './graph-stub.js';
-import { CM_PHRASES, createDefinitionEditor, createJsonEditor, jumpTo, setText, stateNames } from './editor.js';
+import { CM_PHRASES, createDefinitionEditor, createJsonEditor, forceLinting, jumpTo, setText, stateNames } from './editor.js';
 import { createEventsTable } from './events-table.js';
 import { createInspector } from './inspector.js';
 import { answersFromMock, createAnswersPanel, emptyAnswer, runAnswers } from './answers.js';
@@ -158,8 +158,10 @@ async function refreshDefinition() {
     machine = new StateMachine(text, { name: 'Playground' });
   } catch {
     $('graph').dataset.stale = 'true';
+    showGraphNote(app.graph ? 'graph.stale' : 'graph.none');
     return;
   }
+  showGraphNote(null);
   const graph = machine.graph();
   app.graph = graph;
   app.nodes = new Map(graph.nodes.map((n) => [n.id, n]));
@@ -182,6 +184,13 @@ async function refreshDefinition() {
   } catch (e) {
     notice(t('graph.failed', { message: e.message }), { kind: 'error' });
   }
+}
+
+let graphNote = null;
+function showGraphNote(key) {
+  graphNote = key;
+  $('graph-note').hidden = !key;
+  $('graph-note').textContent = key ? t(key) : '';
 }
 
 function tasks() {
@@ -432,6 +441,7 @@ langSelect.addEventListener('change', () => setLanguage(langSelect.value, { reme
 onLanguageChange(() => {
   renderExamplePicker();
   renderProblems();
+  showGraphNote(graphNote);
   setRunStatus(app.runStatus);
   table.relabel();
   inspector.relabel();
@@ -482,8 +492,8 @@ async function boot() {
   app.engineReady = true;
   document.body.dataset.engine = 'ready';
   setRunStatus('idle');
-  // Re-lint now that the engine can validate.
-  setText(definitionView, definitionView.state.doc.toString());
+  // Lint again now that the engine can validate.
+  forceLinting(definitionView);
   await refreshDefinition();
   if (shared) answersPanel.render();
   else {

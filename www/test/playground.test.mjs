@@ -70,6 +70,8 @@ test('an error in the editor shows an inline diagnostic at its line, listed in P
   await page.hover('.cm-lintRange-error');
   await page.waitForSelector('.cm-tooltip-lint');
   assert.match(await page.textContent('.cm-tooltip-lint'), /Nowhere/);
+  await page.waitForSelector('#graph-note:not([hidden])');
+  assert.match(await page.textContent('#graph-note'), /last valid/);
   await shot(page, 'editor-diagnostic');
   // Clicking the problem moves the cursor there.
   await page.mouse.move(0, 0);

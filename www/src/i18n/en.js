@@ -35,7 +35,7 @@ export default {
   'editor.aslField': 'ASL field',
 
   'problems.title': 'Problems',
-  'problems.count': '{errors} errors, {warnings} warnings',
+  'problems.count': 'Errors: {errors} · warnings: {warnings}',
   'problems.none': 'no problems',
 
   'runStatus.idle': '',
@@ -55,6 +55,8 @@ export default {
   'engine.failed': 'The statelab engine (WebAssembly) could not be loaded:',
   'engine.failedHint': 'Editing still works, but validation and runs are off. Reload the page, or check that the browser supports WebAssembly and that wasm/statelab_bg.wasm is served as application/wasm.',
 
+  'graph.stale': 'The definition has errors: the graph shows its last valid version.',
+  'graph.none': 'The graph appears once the definition is valid.',
   'graph.failed': 'The graph could not be drawn: {message}',
   'graph.zoomIn': 'Zoom in',
   'graph.zoomOut': 'Zoom out',

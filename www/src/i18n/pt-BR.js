@@ -35,7 +35,7 @@ export default {
   'editor.aslField': 'campo ASL',
 
   'problems.title': 'Problemas',
-  'problems.count': '{errors} erros, {warnings} avisos',
+  'problems.count': 'Erros: {errors} · avisos: {warnings}',
   'problems.none': 'nenhum problema',
 
   'runStatus.idle': '',
@@ -55,6 +55,8 @@ export default {
   'engine.failed': 'O motor do statelab (WebAssembly) não pôde ser carregado:',
   'engine.failedHint': 'A edição continua funcionando, mas a validação e as execuções estão desligadas. Recarregue a página ou verifique se o navegador suporta WebAssembly e se wasm/statelab_bg.wasm é servido como application/wasm.',
 
+  'graph.stale': 'A definição tem erros: o grafo mostra a sua última versão válida.',
+  'graph.none': 'O grafo aparece quando a definição for válida.',
   'graph.failed': 'O grafo não pôde ser desenhado: {message}',
   'graph.zoomIn': 'Aproximar',
   'graph.zoomOut': 'Afastar',
