@@ -237,15 +237,11 @@ function selectNode(nodeId) {
 // ------------------------------------------------------------------ runs
 
 const runner = createRunner({
-  onStarted: () => {},
   onEvents: (batch) => {
     table.append(batch);
     for (const r of batch) tracker.apply(r);
   },
   onTokens: (list) => tokensPanel.set(list),
-  onStepped: (m) => {
-    if (m.event === null) setRunStatus(app.runStatus);
-  },
   onDone: (result) => {
     if (result.forced) tracker.abortRunning();
     app.result = result;
