@@ -92,3 +92,20 @@ test('the seed makes UUIDs repeatable and changes them', async () => {
   assert.equal(a, b);
   assert.notEqual(a, c);
 });
+
+test('a JS handler that does not compile is reported when Run is pressed', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await page.click('#tab-answers');
+  await page.selectOption('.answer-card[data-state="CheckStock"] select', 'handler');
+  await page.fill('.answer-card[data-state="CheckStock"] textarea', 'return {');
+  await page.click('#run');
+  await page.waitForFunction(() => /CheckStock.*does not compile/.test(document.querySelector('#notice').textContent));
+  assert.equal(await page.$eval('#run-status', (el) => el.dataset.status), 'idle');
+  // A working handler answers the task (handlers take precedence over mocks).
+  await page.fill('.answer-card[data-state="CheckStock"] textarea', 'return { Payload: { available: context.invocation === 0, warehouse: input.Payload.orderId } };');
+  assert.equal(await runToEnd(page), 'SUCCEEDED');
+  await page.click('[data-node-id="/States/CheckStock"]');
+  await page.waitForSelector('#inspector .step-afterResultSelector');
+  assert.deepEqual(JSON.parse(await page.textContent('#inspector .step-afterResultSelector pre')), { available: true, warehouse: 'ORD-1001' });
+});
