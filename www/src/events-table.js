@@ -154,13 +154,17 @@ export function createEventsTable(container, { onSelect, t }) {
       }
       schedule();
     },
-    /** Selects the row of an event id (without telling onSelect). */
+    /** Selects and shows the row of an event id (without telling onSelect). */
     selectEvent(id) {
-      const i = rows.findIndex((r) => r.event.id === id);
-      if (i >= 0) {
-        selectedIndex = i;
-        schedule();
+      const i = id >= 1 && rows[id - 1]?.event.id === id ? id - 1 : rows.findIndex((r) => r.event.id === id);
+      if (i < 0) return;
+      selectedIndex = i;
+      follow = false;
+      const top = i * ROW;
+      if (top < scroller.scrollTop || top + ROW > scroller.scrollTop + scroller.clientHeight) {
+        scroller.scrollTop = Math.max(0, top - scroller.clientHeight / 2);
       }
+      render();
     },
     rows: () => rows,
     relabel() {

@@ -22,7 +22,7 @@ function block(label, value, cls) {
   return h('section', { class: `insp-step ${cls ?? ''}` }, h('h4', {}, label), h('pre', { class: 'insp-json' }, pretty(value)));
 }
 
-export function createInspector(container, { t, loadVisits, describeNode }) {
+export function createInspector(container, { t, loadVisits, describeNode, onVisit }) {
   let current = { kind: 'none' };
   let token = 0;
 
@@ -35,6 +35,7 @@ export function createInspector(container, { t, loadVisits, describeNode }) {
   }
 
   function renderVisit(node, visits, index, event) {
+    if (!event && visits[index]) onVisit?.(visits[index]);
     const parts = [h('h3', {}, node ? node.name : ''), node ? h('p', { class: 'insp-type' }, node.type) : null];
     if (visits.length > 1) {
       const select = h(

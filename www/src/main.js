@@ -227,6 +227,8 @@ const inspector = createInspector($('inspector'), {
   t,
   loadVisits: (nodeId) => runner.inspect(nodeId),
   describeNode: (nodeId) => app.nodes.get(nodeId),
+  // A state's visit in the inspector: its entered event in the table.
+  onVisit: (visit) => table.selectEvent(visit.enteredEventId),
 });
 
 function selectNode(nodeId) {

@@ -64,6 +64,9 @@ test('a Map state: each inner visit can be picked in the inspector', async () =>
   await picker.selectOption('1');
   await page.waitForSelector('#inspector .step-input');
   assert.match(await page.textContent('#inspector .step-input pre'), /"sku": "B"/);
+  // The visit's entered event is selected in the table.
+  const entered = await page.$eval('#inspector .insp-visits', (s) => s.selectedOptions[0].textContent.match(/#(\d+)/)[1]);
+  await page.waitForSelector(`.ev-row.selected[data-event-id="${entered}"]`);
   await shot(page, 'inspector-map-visits');
 });
 
