@@ -37,10 +37,13 @@ test('the default example runs to SUCCEEDED: events, node colours, inspector', a
   assert.match(await page.textContent('#inspector .step-afterResultPath pre'), /"stock"/);
   await shot(page, 'main-inspector-state');
 
+  // Its entered event is now selected in the table (scrolled into view).
+  await page.waitForSelector('.ev-row.selected[data-event-id="4"]');
   // An event row: the event's details and its state's visit.
-  await page.click('.ev-row[data-type="WaitStateExited"]');
+  await page.click('.ev-row[data-event-id="7"]');
   await page.waitForSelector('#inspector .insp-event');
-  assert.match(await page.textContent('#inspector'), /WaitForPickup/);
+  assert.match(await page.textContent('#inspector'), /Event #7: TaskSucceeded/);
+  assert.match(await page.textContent('#inspector'), /Entered at event #4/);
   assert.deepEqual(page.errors, []);
 });
 
