@@ -245,7 +245,10 @@ const runner = createRunner({
   },
   onTokens: (list) => tokensPanel.set(list),
   onDone: (result) => {
-    if (result.forced) tracker.abortRunning();
+    if (result.forced) {
+      tracker.abortRunning();
+      result = { ...result, cause: t('run.forcedStop') };
+    }
     app.result = result;
     setRunStatus(result.status);
     inspector.showResult(result);

@@ -50,6 +50,7 @@ export default {
   'run.definitionErrors': 'The definition has {n} error(s): fix them before running (see Problems).',
   'run.badInput': 'The input is not valid JSON: {message}',
   'run.badAnswer': 'A task answer is not valid JSON: {message}',
+  'run.forcedStop': 'The execution did not answer Stop in time: its worker was replaced (no ExecutionAborted event was recorded).',
   'run.workerFailed': 'The execution worker failed: {message}',
 
   'engine.failed': 'The statelab engine (WebAssembly) could not be loaded:',

@@ -50,6 +50,7 @@ export default {
   'run.definitionErrors': 'A definição tem {n} erro(s): corrija-os antes de executar (veja Problemas).',
   'run.badInput': 'A entrada não é um JSON válido: {message}',
   'run.badAnswer': 'Uma resposta de tarefa não é um JSON válido: {message}',
+  'run.forcedStop': 'A execução não respondeu ao Parar a tempo: o seu worker foi substituído (nenhum evento ExecutionAborted foi registrado).',
   'run.workerFailed': 'O worker de execução falhou: {message}',
 
   'engine.failed': 'O motor do statelab (WebAssembly) não pôde ser carregado:',
