@@ -109,3 +109,14 @@ test('a JS handler that does not compile is reported when Run is pressed', async
   await page.waitForSelector('#inspector .step-afterResultSelector');
   assert.deepEqual(JSON.parse(await page.textContent('#inspector .step-afterResultSelector pre')), { available: true, warehouse: 'ORD-1001' });
 });
+
+test('Copy puts the definition on the clipboard', async () => {
+  await env.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.url.replace(/\/$/, '') });
+  const page = await env.newPage();
+  await open(page, env.url);
+  await page.click('#copy-definition');
+  await page.waitForSelector('#notice:not([hidden])');
+  assert.match(await page.textContent('#notice'), /copied/);
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, await page.evaluate(() => window.__statelab.definitionText()));
+});
