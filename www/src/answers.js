@@ -245,7 +245,12 @@ export function createAnswersPanel(container, { t, getTasks, getAnswers, setAnsw
       file,
       h('button', { type: 'button', onclick: exportMock }, t('answers.export')),
     ];
-    if (imported && imported.cases.length > 1) {
+    // The test-case picker, while the imported file still speaks of this definition's tasks.
+    const names = new Set(getTasks().map((n) => n.name));
+    const relevant =
+      imported &&
+      imported.cases.some((c) => Object.keys(imported.mock.StateMachines[c.machine].TestCases[c.testCase] ?? {}).some((n) => names.has(n)));
+    if (relevant && imported.cases.length > 1) {
       const select = h(
         'select',
         {
