@@ -22,7 +22,7 @@ function block(label, value, cls) {
   return h('section', { class: `insp-step ${cls ?? ''}` }, h('h4', {}, label), h('pre', { class: 'insp-json' }, pretty(value)));
 }
 
-export function createInspector(container, { t, loadVisits, describeNode, onVisit }) {
+export function createInspector(container, { t, loadVisits, describeNode, onVisit, iterationOf }) {
   let current = { kind: 'none' };
   let token = 0;
 
@@ -45,9 +45,11 @@ export function createInspector(container, { t, loadVisits, describeNode, onVisi
           'aria-label': t('inspector.visit'),
           onchange: () => renderVisit(node, visits, Number(select.value), null),
         },
-        visits.map((v, i) =>
-          h('option', { value: String(i), selected: i === index }, t('inspector.visitOption', { n: i + 1, total: visits.length, id: v.enteredEventId })),
-        ),
+        visits.map((v, i) => {
+          const it = iterationOf?.(v.enteredEventId);
+          const params = { n: i + 1, total: visits.length, id: v.enteredEventId, index: it?.index };
+          return h('option', { value: String(i), selected: i === index }, t(it ? 'inspector.visitOptionItem' : 'inspector.visitOption', params));
+        }),
       );
       parts.push(h('label', { class: 'insp-visit-label' }, t('inspector.visit'), ' ', select));
     }
@@ -63,7 +65,15 @@ export function createInspector(container, { t, loadVisits, describeNode, onVisi
     if (!visit) {
       parts.push(h('p', { class: 'insp-empty' }, node ? t('inspector.notVisited') : ''));
     } else {
-      parts.push(h('p', { class: 'insp-visit-of' }, t('inspector.enteredAt', { id: visit.enteredEventId })));
+      const it = iterationOf?.(visit.enteredEventId);
+      parts.push(
+        h(
+          'p',
+          { class: 'insp-visit-of' },
+          t('inspector.enteredAt', { id: visit.enteredEventId }),
+          it ? ` · ${t('inspector.mapItem', { index: it.index, name: it.name })}` : '',
+        ),
+      );
       const steps = h('div', { class: 'insp-steps' });
       for (const [field, key] of STEPS) {
         if (field in visit) steps.append(block(t(key), visit[field], `step-${field}`));

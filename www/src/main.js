@@ -229,7 +229,26 @@ const inspector = createInspector($('inspector'), {
   describeNode: (nodeId) => app.nodes.get(nodeId),
   // A state's visit in the inspector: its entered event in the table.
   onVisit: (visit) => table.selectEvent(visit.enteredEventId),
+  iterationOf,
 });
+
+/**
+ * The Map iteration an event belongs to: history events chain to the one before them in
+ * the same branch or iteration (previousEventId); the first MapIterationStarted up the
+ * chain names the innermost Map and the item's index.
+ */
+function iterationOf(eventId) {
+  const rows = table.rows();
+  let id = rows[eventId - 1]?.event.previousEventId;
+  for (let guard = 0; id > 0 && guard < 1e6; guard++) {
+    const e = rows[id - 1]?.event;
+    if (!e) return null;
+    if (e.type === 'MapIterationStarted') return e.mapIterationStartedEventDetails;
+    if (e.type === 'MapStateStarted' || e.type === 'ExecutionStarted') return null;
+    id = e.previousEventId;
+  }
+  return null;
+}
 
 function selectNode(nodeId) {
   graphView.select(nodeId);

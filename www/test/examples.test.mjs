@@ -61,9 +61,14 @@ test('a Map state: each inner visit can be picked in the inspector', async () =>
   await page.click('[data-node-id="/States/PriceLines/ItemProcessor/States/Bulk?"]');
   const picker = await page.waitForSelector('#inspector .insp-visits');
   assert.equal(await picker.$$eval('option', (o) => o.length), 3);
-  await picker.selectOption('1');
+  // Each visit names its Map item; the item with index 1 is sku B.
+  const options = await picker.$$eval('option', (o) => o.map((x) => x.textContent));
+  const one = options.findIndex((o) => /item 1\)/.test(o));
+  assert.ok(one >= 0, options.join(' | '));
+  await picker.selectOption(String(one));
   await page.waitForSelector('#inspector .step-input');
   assert.match(await page.textContent('#inspector .step-input pre'), /"sku": "B"/);
+  assert.match(await page.textContent('#inspector .insp-visit-of'), /Map item 1 of PriceLines/);
   // The visit's entered event is selected in the table.
   const entered = await page.$eval('#inspector .insp-visits', (s) => s.selectedOptions[0].textContent.match(/#(\d+)/)[1]);
   await page.waitForSelector(`.ev-row.selected[data-event-id="${entered}"]`);

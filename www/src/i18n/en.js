@@ -92,6 +92,8 @@ export default {
   'inspector.execution': 'Execution',
   'inspector.visit': 'Visit',
   'inspector.visitOption': '{n} of {total} (event #{id})',
+  'inspector.visitOptionItem': '{n} of {total} (event #{id}, item {index})',
+  'inspector.mapItem': 'Map item {index} of {name}',
   'inspector.enteredAt': 'Entered at event #{id}',
   'inspector.event': 'Event #{id}: {type}',
   'inspector.input': 'Input',

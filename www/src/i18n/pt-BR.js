@@ -92,6 +92,8 @@ export default {
   'inspector.execution': 'Execução',
   'inspector.visit': 'Visita',
   'inspector.visitOption': '{n} de {total} (evento nº {id})',
+  'inspector.visitOptionItem': '{n} de {total} (evento nº {id}, item {index})',
+  'inspector.mapItem': 'item {index} do Map {name}',
   'inspector.enteredAt': 'Entrou no evento nº {id}',
   'inspector.event': 'Evento nº {id}: {type}',
   'inspector.input': 'Entrada',
