@@ -237,17 +237,35 @@ const inspector = createInspector($('inspector'), {
  * the same branch or iteration (previousEventId); the first MapIterationStarted up the
  * chain names the innermost Map and the item's index.
  */
+const iterations = { rows: null, memo: new Map() };
 function iterationOf(eventId) {
   const rows = table.rows();
+  if (iterations.rows !== rows) {
+    iterations.rows = rows;
+    iterations.memo = new Map();
+  }
+  const { memo } = iterations;
+  // Walk up the chain; every event passed on the way gets the same answer (memoised, so
+  // a state visited thousands of times costs one walk overall).
+  const path = [];
   let id = rows[eventId - 1]?.event.previousEventId;
-  for (let guard = 0; id > 0 && guard < 1e6; guard++) {
+  let found = null;
+  while (id > 0) {
+    if (memo.has(id)) {
+      found = memo.get(id);
+      break;
+    }
     const e = rows[id - 1]?.event;
-    if (!e) return null;
-    if (e.type === 'MapIterationStarted') return e.mapIterationStartedEventDetails;
-    if (e.type === 'MapStateStarted' || e.type === 'ExecutionStarted') return null;
+    if (!e || e.type === 'MapStateStarted' || e.type === 'ExecutionStarted') break;
+    if (e.type === 'MapIterationStarted') {
+      found = e.mapIterationStartedEventDetails;
+      break;
+    }
+    path.push(id);
     id = e.previousEventId;
   }
-  return null;
+  for (const p of path) memo.set(p, found);
+  return found;
 }
 
 function selectNode(nodeId) {
