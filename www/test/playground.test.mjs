@@ -1,0 +1,351 @@
+// End to end: the playground in headless Chromium (see helpers.mjs).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, open, runToEnd, waitForEnd, setDefinition, setInput, shot } from './helpers.mjs';
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  await env?.close();
+});
+
+const status = (page, id) => page.$eval(`[data-node-id="${id}"]`, (el) => el.dataset.status || null);
+
+test('the default example runs to SUCCEEDED: events, node colours, inspector', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await shot(page, 'main-loaded');
+  assert.equal(await runToEnd(page), 'SUCCEEDED');
+  // The table follows the end of the history; rows are in the DOM only when visible.
+  await page.waitForSelector('.ev-row[data-type="ExecutionSucceeded"]');
+  const rows = await page.$$eval('.ev-body .ev-row', (els) => els.map((e) => Number(e.dataset.eventId)));
+  assert.ok(rows.includes(39), `rows ${rows}`);
+  assert.equal(await status(page, '/States/Done'), 'succeeded');
+  assert.equal(await status(page, '/States/ProcessPayment'), 'retried');
+  assert.equal(await status(page, '/States/Dispatch/Branches/1/States/NotifyCustomer'), 'succeeded');
+  assert.equal(await status(page, '/States/OutOfStock'), null);
+  assert.match(await page.textContent('#inspector'), /PICKED_UP/);
+  await shot(page, 'main-succeeded');
+
+  // A state's data flow: CheckStock's ResultSelector and ResultPath steps.
+  await page.click('[data-node-id="/States/CheckStock"]');
+  await page.waitForSelector('#inspector .step-afterResultSelector');
+  const selector = await page.textContent('#inspector .step-afterResultSelector pre');
+  assert.deepEqual(JSON.parse(selector), { available: true, warehouse: 'LIS-1' });
+  assert.match(await page.textContent('#inspector .step-afterResultPath pre'), /"stock"/);
+  await shot(page, 'main-inspector-state');
+
+  // Its entered event is now selected in the table (scrolled into view).
+  await page.waitForSelector('.ev-row.selected[data-event-id="4"]');
+  // An event row: the event's details and its state's visit.
+  await page.click('.ev-row[data-event-id="7"]');
+  await page.waitForSelector('#inspector .insp-event');
+  assert.match(await page.textContent('#inspector'), /Event #7: TaskSucceeded/);
+  assert.match(await page.textContent('#inspector'), /Entered at event #4/);
+  assert.deepEqual(page.errors, []);
+});
+
+test('the delivery example also fails as designed with another test case, with caught states', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await page.click('#tab-answers');
+  await page.selectOption('.test-case', { label: 'PaymentDeclined' });
+  assert.equal(await runToEnd(page), 'FAILED');
+  assert.equal(await status(page, '/States/ProcessPayment'), 'caught');
+  assert.equal(await status(page, '/States/ReleaseStock'), 'succeeded');
+  assert.equal(await status(page, '/States/PaymentDeclined'), 'failed');
+  await shot(page, 'main-failed-caught');
+});
+
+test('an error in the editor shows an inline diagnostic at its line, listed in Problems', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  const text = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' }, B: { Type: 'Succeed' } } }, null, 2);
+  await setDefinition(page, text);
+  const line = text.split('\n').findIndex((l) => l.includes('Nowhere')) + 1;
+  await page.waitForSelector('.cm-lintRange-error');
+  assert.equal(await page.textContent('.cm-lintRange-error'), '"Nowhere"');
+  const problem = await page.waitForSelector(`.problem[data-code="MISSING_TRANSITION_TARGET"]`);
+  assert.equal(await problem.getAttribute('data-line'), String(line));
+  // Hovering the underline shows the message.
+  await page.hover('.cm-lintRange-error');
+  await page.waitForSelector('.cm-tooltip-lint');
+  assert.match(await page.textContent('.cm-tooltip-lint'), /Nowhere/);
+  await page.waitForSelector('#graph-note:not([hidden])');
+  assert.match(await page.textContent('#graph-note'), /last valid/);
+  await shot(page, 'editor-diagnostic');
+  // Clicking the problem moves the cursor there.
+  await page.mouse.move(0, 0);
+  await problem.click();
+  assert.equal(await page.evaluate(() => window.__statelab.cursorLine()), line);
+  // Run refuses and says why.
+  await page.click('#run');
+  await page.waitForSelector('.notice-error');
+});
+
+test('a JSON syntax error is placed at its line too', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await setDefinition(page, '{\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass" "End": true }\n  }\n}');
+  const problem = await page.waitForSelector('.problem');
+  assert.equal(await problem.getAttribute('data-line'), '4');
+  await page.waitForSelector('.cm-lintRange-error');
+});
+
+test('Stop ends an endless handler within 2 s (the worker is replaced), and an endless real-time loop', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await setDefinition(
+    page,
+    JSON.stringify({ StartAt: 'Spin', States: { Spin: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } }, null, 2),
+  );
+  await page.click('#tab-answers');
+  await page.waitForSelector('.answer-card[data-state="Spin"] select');
+  await page.selectOption('.answer-card[data-state="Spin"] select', 'handler');
+  await page.fill('.answer-card[data-state="Spin"] textarea', 'while (true) {}');
+  await page.click('#run');
+  await page.waitForSelector('.ev-row[data-type="TaskScheduled"]', { timeout: 10000 });
+  const t0 = Date.now();
+  await page.click('#stop');
+  assert.equal(await waitForEnd(page, 2000), 'ABORTED');
+  assert.ok(Date.now() - t0 < 2000);
+  assert.equal(await status(page, '/States/Spin'), 'aborted');
+  await shot(page, 'stop-handler');
+  // The fresh worker runs the next execution.
+  await page.fill('.answer-card[data-state="Spin"] textarea', 'return 42;');
+  assert.equal(await runToEnd(page), 'SUCCEEDED');
+
+  await setDefinition(
+    page,
+    JSON.stringify(
+      {
+        StartAt: 'Tick',
+        States: {
+          Tick: { Type: 'Wait', Seconds: 1, Next: 'Again?' },
+          'Again?': { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'Done' }], Default: 'Tick' },
+          Done: { Type: 'Succeed' },
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  await page.selectOption('#clock', 'real');
+  await page.click('#run');
+  await page.waitForSelector('.ev-row[data-type="WaitStateEntered"]');
+  const t1 = Date.now();
+  await page.click('#stop');
+  assert.equal(await waitForEnd(page, 2000), 'ABORTED');
+  assert.ok(Date.now() - t1 < 2000);
+  await page.waitForSelector('.ev-row[data-type="ExecutionAborted"]');
+});
+
+test('Step advances one event at a time, then Resume finishes', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await page.click('#step');
+  await page.waitForSelector('.ev-row[data-event-id="1"]');
+  assert.equal(await page.$eval('#run-status', (el) => el.dataset.status), 'paused');
+  await page.click('#step');
+  await page.waitForSelector('.ev-row[data-event-id="2"]');
+  await page.click('#step');
+  await page.waitForSelector('.ev-row[data-event-id="3"]');
+  assert.equal(await page.$$eval('.ev-body .ev-row', (els) => els.length), 3);
+  assert.equal(await status(page, '/States/ReceiveOrder'), 'succeeded');
+  assert.equal(await status(page, '/States/CheckStock'), null);
+  await page.click('#step');
+  await page.waitForSelector('.ev-row[data-event-id="4"]');
+  assert.equal(await status(page, '/States/CheckStock'), 'running');
+  await shot(page, 'step-mode');
+  assert.equal(await page.textContent('#run'), 'Resume');
+  // Ctrl+Enter resumes (runs) from the editor.
+  await page.click('#definition-editor .cm-content');
+  await page.keyboard.press('Control+Enter');
+  assert.equal(await waitForEnd(page), 'SUCCEEDED');
+});
+
+test('a shared link loads the content and does not run it', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  const definition = JSON.stringify({ Comment: 'shared ✓ çã', StartAt: 'Only', States: { Only: { Type: 'Pass', Result: 1, End: true } } }, null, 2);
+  await setDefinition(page, definition);
+  await setInput(page, '{"shared": true}');
+  await page.click('#share');
+  const url = await page.inputValue('.share-url');
+  assert.match(url, /#s=[A-Za-z0-9_-]+$/);
+
+  const other = await env.newPage();
+  await other.goto(url);
+  await other.waitForSelector('body[data-ready="true"]');
+  await other.waitForSelector('[data-node-id="/States/Only"]');
+  assert.equal(await other.evaluate(() => window.__statelab.definitionText()), definition);
+  assert.equal(await other.evaluate(() => window.__statelab.inputText()), '{"shared": true}');
+  await other.waitForTimeout(500);
+  assert.equal(await other.$$eval('.ev-body .ev-row', (els) => els.length), 0);
+  assert.equal(await other.$eval('#run-status', (el) => el.dataset.status), 'idle');
+  assert.match(await other.textContent('#notice'), /Nothing has run/);
+  await shot(other, 'shared-link');
+  assert.equal(await runToEnd(other), 'SUCCEEDED');
+
+  // A link with JS handlers says so, and still runs nothing.
+  await page.selectOption('#examples', 'retry');
+  await page.click('#tab-answers');
+  await page.selectOption('.answer-card[data-state="Charge"] select', 'handler');
+  await page.fill('.answer-card[data-state="Charge"] textarea', 'throw new TaskFailure("Card.Declined", "from a shared handler");');
+  await page.click('#share');
+  await page.waitForFunction((first) => document.querySelector('.share-url')?.value !== first, url);
+  const withCode = await page.inputValue('.share-url');
+  const third = await env.newPage();
+  await third.goto(withCode);
+  await third.waitForSelector('body[data-ready="true"]');
+  assert.match(await third.textContent('#notice'), /JavaScript/);
+  assert.equal(await third.$$eval('.ev-body .ev-row', (els) => els.length), 0);
+  await third.click('#tab-answers');
+  assert.match(await third.inputValue('.answer-card[data-state="Charge"] textarea'), /from a shared handler/);
+  assert.equal(await runToEnd(third), 'SUCCEEDED');
+  assert.match(await third.textContent('#inspector'), /refunded/);
+});
+
+test('state names and payloads are shown as text, never as markup', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  const evil = '<img src=x onerror=alert(1)>';
+  await setDefinition(
+    page,
+    JSON.stringify({ StartAt: evil, States: { [evil]: { Type: 'Pass', Next: 'Fail <b>bold</b>' }, 'Fail <b>bold</b>': { Type: 'Fail', Error: '<script>alert(3)</script>', Cause: '<img src=y onerror=alert(4)>' } } }, null, 2),
+  );
+  await setInput(page, '{"html": "<script>alert(2)</script>", "img": "<img src=z onerror=alert(5)>"}');
+  await page.waitForSelector('[data-node-id="/States/<img src=x onerror=alert(1)>"]');
+  assert.equal(await runToEnd(page), 'FAILED');
+  await page.click('[data-node-id="/States/<img src=x onerror=alert(1)>"]');
+  await page.waitForSelector('#inspector .step-input');
+  await page.waitForTimeout(300);
+  assert.deepEqual(page.dialogs, []);
+  assert.equal(await page.$$eval('img', (els) => els.length), 0);
+  assert.equal(await page.$$eval('b, script:not([src])', (els) => els.filter((e) => e.closest('#graph, #inspector, #events-table')).length), 0);
+  assert.match(await page.textContent('#graph'), /<img src=x onerror=alert\(1\)>/);
+  assert.match(await page.textContent('#inspector'), /<script>alert\(2\)<\/script>/);
+  assert.match(await page.textContent('#events-table'), /<img src=x onerror=alert\(1\)>/);
+  await shot(page, 'xss');
+});
+
+test('Portuguese: switch, remembered, and the default for a pt browser', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await page.selectOption('#lang', 'pt-BR');
+  assert.equal(await page.textContent('#run'), 'Executar');
+  assert.equal(await page.textContent('#tab-input'), 'Entrada');
+  assert.equal(await page.getAttribute('html', 'lang'), 'pt-BR');
+  assert.equal(await runToEnd(page), 'SUCCEEDED');
+  assert.equal(await page.textContent('#run-status'), 'Sucesso');
+  // CodeMirror's own texts too: the search panel.
+  await page.click('#definition-editor .cm-content');
+  await page.keyboard.press('Control+f');
+  assert.equal(await page.getAttribute('#definition-editor .cm-search input[name="search"]', 'placeholder'), 'Procurar');
+  await shot(page, 'portuguese');
+  await page.keyboard.press('Escape');
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.textContent('#run'), 'Executar');
+  await page.selectOption('#lang', 'en');
+
+  const pt = await env.newPage({ lang: 'pt-BR' });
+  await page.evaluate(() => localStorage.removeItem('statelab.lang'));
+  await open(pt, env.url);
+  assert.equal(await pt.textContent('#step'), 'Passo');
+});
+
+test('a 24,000-event history stays virtualised', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await setDefinition(
+    page,
+    JSON.stringify(
+      {
+        StartAt: 'Init',
+        States: {
+          Init: { Type: 'Pass', Result: 0, ResultPath: '$.n', Next: 'Inc' },
+          Inc: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'More?' },
+          'More?': { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 5999, Next: 'Inc' }], Default: 'Done' },
+          Done: { Type: 'Succeed' },
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  await page.waitForSelector('[data-node-id="/States/More?"]');
+  assert.equal(await runToEnd(page, { timeout: 60000 }), 'SUCCEEDED');
+  const count = await page.$$eval('.ev-body .ev-row', (els) => els.length);
+  assert.ok(count < 100, `${count} rows in the DOM`);
+  const total = await page.$eval('.ev-grid', (el) => Number(el.getAttribute('aria-rowcount')) - 1);
+  assert.ok(total > 23000, `${total} events`);
+  await page.$eval('.ev-scroll', (el) => (el.scrollTop = el.scrollHeight / 2));
+  await page.waitForTimeout(100);
+  const ids = await page.$$eval('.ev-body .ev-row', (els) => els.map((e) => Number(e.dataset.eventId)));
+  assert.ok(ids.some((id) => id > 10000 && id < 14000), `ids around the middle: ${ids.slice(0, 3)}`);
+  await shot(page, 'big-history');
+});
+
+test('a clear message when the engine cannot be loaded', async () => {
+  const page = await env.newPage();
+  await page.route('**/statelab_bg.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.goto(env.url);
+  await page.waitForSelector('#load-error:not([hidden])');
+  assert.match(await page.textContent('#load-error'), /could not be loaded/);
+  assert.ok(await page.$eval('#run', (b) => b.disabled));
+  await shot(page, 'engine-failed');
+});
+
+test('completion offers state names after "Next" and fields of the state type', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await setDefinition(page, '{\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Task", "Resource": "x", "Next": "" },\n    "Bee": { "Type": "Succeed" }\n  }\n}');
+  const pos = await page.evaluate(() => window.__statelab.definitionText().indexOf('"Next": ""') + 9);
+  await page.evaluate((p) => window.__statelab.setCursor(p), pos);
+  await page.keyboard.press('Control+Space');
+  await page.waitForSelector('.cm-tooltip-autocomplete');
+  assert.match(await page.textContent('.cm-tooltip-autocomplete'), /Bee/);
+  await page.keyboard.press('Escape');
+  const keyPos = await page.evaluate(() => window.__statelab.definitionText().indexOf('"Resource"') + 1);
+  await page.evaluate((p) => window.__statelab.setCursor(p), keyPos);
+  await page.keyboard.press('Control+Space');
+  await page.waitForSelector('.cm-tooltip-autocomplete');
+  const options = await page.textContent('.cm-tooltip-autocomplete');
+  assert.match(options, /ResultSelector/);
+  assert.match(options, /TimeoutSeconds/);
+  assert.doesNotMatch(options, /Choices/);
+});
+
+test('readable on a phone (stacked)', async () => {
+  const page = await env.newPage({ viewport: { width: 390, height: 844 } });
+  await open(page, env.url);
+  assert.equal(await runToEnd(page), 'SUCCEEDED');
+  await shot(page, 'phone');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
+});
+
+test('keyboard only: Run, the events table and a graph node', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await page.focus('#run');
+  await page.keyboard.press('Enter');
+  assert.equal(await waitForEnd(page), 'SUCCEEDED');
+  await page.focus('.ev-scroll');
+  await page.keyboard.press('Home');
+  await page.waitForSelector('.ev-row.selected[data-event-id="1"]');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForSelector('.ev-row.selected[data-event-id="2"]');
+  await page.waitForFunction(() => /ReceiveOrder/.test(document.querySelector('#inspector').textContent));
+  await page.keyboard.press('End');
+  await page.waitForSelector('.ev-row.selected[data-event-id="39"]');
+  await page.focus('[data-node-id="/States/CheckStock"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#inspector .step-afterResultSelector');
+  await shot(page, 'keyboard');
+  await page.click('#show-result');
+  assert.match(await page.textContent('#inspector'), /PICKED_UP/);
+});
