@@ -3,7 +3,7 @@
 import './app.css';
 import { LANGUAGES, applyI18n, detectLanguage, language, onLanguageChange, setLanguage, t } from './i18n/index.js';
 import { StateMachine, loadEngine, validate } from './engine.js';
-import { createGraphView } from './graph-stub.js';
+import { createGraphView } from './graph/view.js';
 import { CM_PHRASES, createDefinitionEditor, createJsonEditor, forceLinting, jumpTo, setText, stateNames } from './editor.js';
 import { createEventsTable } from './events-table.js';
 import { createInspector } from './inspector.js';
@@ -313,6 +313,10 @@ function setRunStatus(s) {
   $('graph').closest('.pane').dataset.run = s;
 }
 
+// "lifted": no cap on history events, payload size or transitions (a 10,000-item inline
+// Map writes 80,000 events; the service, and the "service" setting, stop at 25,000).
+const LIFTED_LIMITS = { maxHistoryEvents: 0, maxPayloadBytes: 0, maxTransitions: 0 };
+
 function readSeed() {
   const n = Number($('seed').value);
   return Number.isSafeInteger(n) && n >= 0 ? n : 0;
@@ -358,6 +362,7 @@ async function startRun({ paused = false } = {}) {
     input,
     clock: $('clock').value,
     seed: readSeed(),
+    limits: $('limits').value === 'lifted' ? LIFTED_LIMITS : undefined,
     paused,
     mock: answers.mock,
     handlers: answers.handlers,
@@ -482,6 +487,7 @@ onLanguageChange(() => {
   showGraphNote(graphNote);
   setRunStatus(app.runStatus);
   table.relabel();
+  graphView.relabel();
   inspector.relabel();
   tokensPanel.relabel();
   answersPanel.render();
@@ -566,4 +572,8 @@ window.__statelab = {
   answers: () => app.answers,
   cursorLine: () => definitionView.state.doc.lineAt(definitionView.state.selection.main.head).number,
 };
+window.__statelab.setLimits = (value) => {
+  $('limits').value = value === 'lifted' ? 'lifted' : 'service';
+};
+window.__statelab.eventCount = () => table.rows().length;
 window.__statelab.setCursor = (pos) => jumpTo(definitionView, pos);

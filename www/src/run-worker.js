@@ -136,6 +136,7 @@ function start(msg) {
     clock: msg.clock === 'real' ? 'real' : 'virtual',
     seed: msg.seed,
     paused: !!msg.paused,
+    limits: msg.limits,
     inspect: true,
     onEvent(event) {
       const nodeId = execution.nodeIdOf(event);
