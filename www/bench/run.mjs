@@ -117,7 +117,7 @@ try {
           ([d, inp]) => {
             window.__statelab.setDefinition(d);
             window.__statelab.setInput(inp);
-            window.__statelab.setLimits({ maxHistoryEvents: 0 });
+            window.__statelab.setLimits('lifted');
           },
           [definition, input],
         );
