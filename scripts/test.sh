@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, clippy on the host and on wasm32, the native
 # test suite (engine, CLI, conformance corpus when ../shared is present, fuzz
-# regressions), and the wasm32 build.
+# regressions), the npm package and the playground's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,3 +30,6 @@ cargo test --locked
 
 step "npm package: build, Node tests, wasm tests, npm pack end to end (scripts/test-pkg.sh)"
 scripts/test-pkg.sh
+
+step "playground: build, browser tests in headless Chromium (scripts/test-www.sh)"
+scripts/test-www.sh
