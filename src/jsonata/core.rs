@@ -1,7 +1,9 @@
 //! The `jsonata-core` implementation of [`QueryEngine`] (feature `jsonata`): with
-//! `sfn`, the only code that names the evaluator crate.
+//! `sfn`, the only code that names the evaluator crate (`pictures` mirrors its picture
+//! code without naming it).
 
 use super::engine::*;
+use super::pictures;
 use super::sfn;
 use crate::rng::Rng;
 use jsonata_core::ast::{AstNode, BinaryOp, PathStep, Stage};
@@ -37,6 +39,13 @@ const SIZED: &str = "statelab sized";
 /// Clamps a number argument to ±2^53 (see `instrument`).
 const CLAMP: &str = "statelab clamp";
 const UNSUPPORTED_REGEX: &str = "statelab unsupported regex";
+/// The built-ins whose picture strings can make the crate panic (see `pictures`).
+/// Each is overridden by a host function that checks its arguments first, and every
+/// direct call `$name(…)` is renamed `statelab name` with the call's context (`$`)
+/// as an extra last argument, so that the check and the built-in see the context a
+/// call without its first argument reads.
+const PICTURE_FUNCTIONS: [&str; 4] = ["fromMillis", "toMillis", "formatInteger", "parseInteger"];
+const PICTURE_CALL: &str = "statelab ";
 
 impl QueryEngine for JsonataCore {
     type Compiled = Compiled;
@@ -50,6 +59,8 @@ impl QueryEngine for JsonataCore {
         let variables = free_variables(&ast);
         let _ = dialect;
         instrument(&mut ast);
+        let bound = bound_names(&ast);
+        guard_pictures(&mut ast, &bound);
         Ok(Compiled { ast, variables })
     }
 
@@ -584,6 +595,49 @@ fn instrument(node: &mut AstNode) {
     }
 }
 
+/// Names the expression binds itself (`$name := …`, lambda parameters): a direct call
+/// of such a name may call the expression's own function, so it is not renamed.
+fn bound_names(ast: &AstNode) -> HashSet<String> {
+    let mut names = HashSet::new();
+    walk(ast, &mut |node| match node {
+        AstNode::Binary {
+            op: BinaryOp::ColonEqual,
+            lhs,
+            ..
+        } => {
+            if let AstNode::Variable(name) = lhs.as_ref() {
+                names.insert(name.clone());
+            }
+        }
+        AstNode::Lambda { params, .. } => names.extend(params.iter().cloned()),
+        _ => {}
+    });
+    names
+}
+
+/// Renames every direct call `$fromMillis(a, b)` (and the other picture built-ins) to
+/// the checking host function `statelab fromMillis(a, b, $)`. The context goes last
+/// so that `x ~> $fromMillis(b)`, which puts `x` first, keeps the same layout. Calls
+/// with a `?` (partial applications) and names the expression binds are left to the
+/// override of the built-in, which checks them without the context.
+fn guard_pictures(node: &mut AstNode, bound: &HashSet<String>) {
+    for_each_child_mut(node, &mut |child| guard_pictures(child, bound));
+    if let AstNode::Function {
+        name,
+        args,
+        is_builtin: true,
+    } = node
+    {
+        if PICTURE_FUNCTIONS.contains(&name.as_str())
+            && !bound.contains(name.as_str())
+            && !args.iter().any(|a| matches!(a, AstNode::Placeholder))
+        {
+            *name = format!("{PICTURE_CALL}{name}");
+            args.push(AstNode::Variable(String::new()));
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Values
 // ---------------------------------------------------------------------------------------
@@ -878,6 +932,28 @@ fn register(ev: &mut Evaluator, host: &HostRef, dialect: Dialect) -> Result<(), 
         }
         builtin("pad", args)
     })?;
+    // The picture built-ins: checked, then the crate's own with the same arguments
+    // (see `pictures`). Direct calls come with their context (see `guard_pictures`);
+    // others (a function value, a partial application, `$eval`) without, and the
+    // built-in then runs without one too.
+    for name in PICTURE_FUNCTIONS {
+        let h = host.clone();
+        ev.register_fn(
+            format!("{PICTURE_CALL}{name}"),
+            move |args: &[JValue]| match args.split_last() {
+                Some((context, args)) => {
+                    check_picture_call(&h, name, args, context)?;
+                    builtin_on(name, args, context)
+                }
+                None => builtin(name, args),
+            },
+        )?;
+        let h = host.clone();
+        ev.register_fn_override(name, move |args: &[JValue]| {
+            check_picture_call(&h, name, args, &JValue::Undefined)?;
+            builtin(name, args)
+        })?;
+    }
     // Deterministic replacements of the impure built-ins (both dialects: a simulator
     // never reads the clock or the OS's randomness).
     let h = host.clone();
@@ -887,6 +963,12 @@ fn register(ev: &mut Evaluator, host: &HostRef, dialect: Dialect) -> Result<(), 
     let h = host.clone();
     ev.register_fn_override("now", move |args: &[JValue]| {
         let now = h.borrow().now_millis;
+        if let Some((picture, timezone)) = texts(args) {
+            if picture.is_some() {
+                let max = h.borrow().limits.max_bytes;
+                pictures::from_millis(now, picture, timezone, max).map_err(|r| refusal(&h, r))?;
+            }
+        }
         sfn::now(now, args)
     })?;
     let h = host.clone();
@@ -941,14 +1023,119 @@ pub(super) fn from_json(v: &Value) -> JValue {
 /// Calls the crate's own built-in `name` with already evaluated arguments (for host
 /// functions that check their arguments and then delegate to the built-in they replace).
 fn builtin(name: &str, args: &[JValue]) -> Result<JValue, EvaluatorError> {
-    let params: Vec<String> = (0..args.len()).map(|i| format!("$a{i}")).collect();
-    let text = format!("${name}({})", params.join(", "));
-    let ast = jsonata_core::parser::parse(&text).map_err(|e| error(e.to_string()))?;
+    builtin_on(name, args, &JValue::Undefined)
+}
+
+/// [`builtin`] called where the context (`$`) is `input`.
+fn builtin_on(name: &str, args: &[JValue], input: &JValue) -> Result<JValue, EvaluatorError> {
+    thread_local! {
+        static CALLS: RefCell<std::collections::HashMap<(String, usize), Rc<AstNode>>> =
+            RefCell::default();
+    }
+    let key = (name.to_string(), args.len());
+    let ast = match CALLS.with(|c| c.borrow().get(&key).cloned()) {
+        Some(ast) => ast,
+        None => {
+            let params: Vec<String> = (0..args.len()).map(|i| format!("$a{i}")).collect();
+            let text = format!("${name}({})", params.join(", "));
+            let ast =
+                Rc::new(jsonata_core::parser::parse(&text).map_err(|e| error(e.to_string()))?);
+            CALLS.with(|c| c.borrow_mut().insert(key, ast.clone()));
+            ast
+        }
+    };
     let mut context = Context::new();
     for (i, a) in args.iter().enumerate() {
         context.bind(format!("a{i}"), a.clone());
     }
-    Evaluator::with_context(context).evaluate(&ast, &JValue::Undefined)
+    Evaluator::with_context(context).evaluate(&ast, input)
+}
+
+/// Turns a refusal of `pictures` into the evaluation error (a bound trips the host).
+fn refusal(host: &HostRef, r: pictures::Refusal) -> EvaluatorError {
+    match r {
+        pictures::Refusal::Error(message) => error(message),
+        pictures::Refusal::Memory => {
+            host.borrow_mut().tripped.get_or_insert(FailureKind::Memory);
+            error(MEMORY)
+        }
+        pictures::Refusal::Depth => {
+            host.borrow_mut().tripped.get_or_insert(FailureKind::Depth);
+            error(STACK_OVERFLOW)
+        }
+    }
+}
+
+/// Optional text arguments: `Some((first, second))` when each is a string or
+/// missing/undefined.
+fn texts(args: &[JValue]) -> Option<(Option<&str>, Option<&str>)> {
+    fn text(v: Option<&JValue>) -> Option<Option<&str>> {
+        match v {
+            None | Some(JValue::Undefined) => Some(None),
+            Some(JValue::String(s)) => Some(Some(&**s)),
+            Some(_) => None,
+        }
+    }
+    if args.len() > 2 {
+        return None;
+    }
+    Some((text(args.first())?, text(args.get(1))?))
+}
+
+/// Checks a call of the picture built-in `name` before the crate runs it: `args` as
+/// evaluated, `context` what the built-in reads for a missing first argument. The
+/// arguments are laid out as the built-in's signature lays them out; a call the
+/// signature rejects is left to the crate (it fails before reading any picture).
+fn check_picture_call(
+    host: &HostRef,
+    name: &str,
+    args: &[JValue],
+    context: &JValue,
+) -> Result<(), EvaluatorError> {
+    let max = host.borrow().limits.max_bytes;
+    let verdict = match (name, args) {
+        // `<n-s?s?:s>`: the context stands in for the number when the first argument
+        // is missing or is the picture.
+        ("fromMillis", _) => {
+            let (ms, rest) = match args.first() {
+                None => (context, args),
+                Some(JValue::Number(_)) => (&args[0], &args[1..]),
+                Some(JValue::String(_)) => (context, args),
+                _ => return Ok(()),
+            };
+            match (ms, texts(rest)) {
+                (JValue::Number(n), Some((picture, timezone))) if n.fract() == 0.0 => {
+                    pictures::from_millis(*n as i64, picture, timezone, max)
+                }
+                _ => return Ok(()),
+            }
+        }
+        // `<s-s?:n>`
+        ("toMillis", []) => match context {
+            JValue::String(t) => pictures::to_millis(t, None),
+            _ => return Ok(()),
+        },
+        ("toMillis", [JValue::String(t), rest @ ..]) => match texts(rest) {
+            Some((picture, None)) => pictures::to_millis(t, picture),
+            _ => return Ok(()),
+        },
+        // `<n-s:s>`
+        ("formatInteger", [JValue::Number(v), JValue::String(p)]) => {
+            pictures::format_integer(*v, p, max)
+        }
+        ("formatInteger", [JValue::String(p)]) => match context {
+            JValue::Number(v) => pictures::format_integer(*v, p, max),
+            _ => return Ok(()),
+        },
+        // `<s-s:n>`
+        ("parseInteger", [JValue::String(v), JValue::String(p)]) => pictures::parse_integer(v, p),
+        ("parseInteger", [JValue::String(p)]) => match context {
+            JValue::String(v) => pictures::parse_integer(v, p),
+            _ => return Ok(()),
+        },
+        _ => return Ok(()),
+    };
+    verdict.map_err(|r| refusal(host, r))
 }
 
 /// Evaluates `$fromMillis($ms, $picture, $tz)` with the crate's own formatter.
