@@ -471,6 +471,16 @@ fn pictures_that_would_panic_in_the_evaluator_fail_with_an_error() {
     assert_eq!(value("$toMillis('1970-01-02')"), json!(86400000));
     assert_eq!(value("$toMillis('1970', '[Y]')"), json!(0));
     assert_eq!(value("$formatInteger(1999, 'I')"), json!("MCMXCIX"));
+    // A decimal separator that is not ASCII: the crate slices inside it; the engine
+    // has it stand in for an ASCII character and puts it back.
+    assert_eq!(
+        value("$formatNumber(-1234.5, '#,##0\u{20ac}00;(#\u{20ac}0)', {'decimal-separator': '\u{20ac}'})"),
+        json!("(1234\u{20ac}5)")
+    );
+    assert_eq!(
+        value("[1234.5678].$formatNumber('#,##0\u{66b}00', {'decimal-separator': '\u{66b}'})"),
+        json!("1,234\u{66b}57")
+    );
     assert_eq!(
         value("($fromMillis := function($x){ $x + 1 }; $fromMillis(1))"),
         json!(2)

@@ -44,7 +44,13 @@ const UNSUPPORTED_REGEX: &str = "statelab unsupported regex";
 /// direct call `$name(…)` is renamed `statelab name` with the call's context (`$`)
 /// as an extra last argument, so that the check and the built-in see the context a
 /// call without its first argument reads.
-const PICTURE_FUNCTIONS: [&str; 4] = ["fromMillis", "toMillis", "formatInteger", "parseInteger"];
+const PICTURE_FUNCTIONS: [&str; 5] = [
+    "fromMillis",
+    "toMillis",
+    "formatInteger",
+    "parseInteger",
+    "formatNumber",
+];
 const PICTURE_CALL: &str = "statelab ";
 
 impl QueryEngine for JsonataCore {
@@ -941,17 +947,13 @@ fn register(ev: &mut Evaluator, host: &HostRef, dialect: Dialect) -> Result<(), 
         ev.register_fn(
             format!("{PICTURE_CALL}{name}"),
             move |args: &[JValue]| match args.split_last() {
-                Some((context, args)) => {
-                    check_picture_call(&h, name, args, context)?;
-                    builtin_on(name, args, context)
-                }
+                Some((context, args)) => picture_call(&h, name, args, context),
                 None => builtin(name, args),
             },
         )?;
         let h = host.clone();
         ev.register_fn_override(name, move |args: &[JValue]| {
-            check_picture_call(&h, name, args, &JValue::Undefined)?;
-            builtin(name, args)
+            picture_call(&h, name, args, &JValue::Undefined)
         })?;
     }
     // Deterministic replacements of the impure built-ins (both dialects: a simulator
@@ -1080,6 +1082,93 @@ fn texts(args: &[JValue]) -> Option<(Option<&str>, Option<&str>)> {
         return None;
     }
     Some((text(args.first())?, text(args.get(1))?))
+}
+
+/// Calls the picture built-in `name` once its arguments are known to be safe (see
+/// [`check_picture_call`]); `context` is what it reads for a missing first argument.
+fn picture_call(
+    host: &HostRef,
+    name: &str,
+    args: &[JValue],
+    context: &JValue,
+) -> Result<JValue, EvaluatorError> {
+    if name == "formatNumber" {
+        if let Some((args, stand_in, separator)) = ascii_decimal_separator(args, context)? {
+            return Ok(match builtin_on(name, &args, context)? {
+                JValue::String(s) => JValue::string(s.replace(stand_in, &separator.to_string())),
+                other => other,
+            });
+        }
+    }
+    check_picture_call(host, name, args, context)?;
+    builtin_on(name, args, context)
+}
+
+/// ASCII control characters that can stand in for a decimal separator (see
+/// [`ascii_decimal_separator`]).
+const SEPARATOR_STAND_INS: [char; 7] = [
+    '\u{1}', '\u{2}', '\u{3}', '\u{4}', '\u{5}', '\u{6}', '\u{7}',
+];
+
+/// `$formatNumber(value, picture, {"decimal-separator": "٫"})`: the crate finds a
+/// decimal separator in its output by bytes and slices one byte past it, inside a
+/// separator that is not ASCII (a panic). Such a call is made with an ASCII control
+/// character in the separator's place (in the picture and the options), whose
+/// occurrences in the result are the separator: `Some((arguments, stand-in,
+/// separator))`.
+fn ascii_decimal_separator(
+    args: &[JValue],
+    context: &JValue,
+) -> Result<Option<(Vec<JValue>, char, char)>, EvaluatorError> {
+    // `<n-so?:s>`: the picture is first when the number comes from the context.
+    let at = match (args.first(), context) {
+        (Some(JValue::Number(_)), _) => 1,
+        (Some(JValue::String(_)), JValue::Number(_)) if args.len() <= 2 => 0,
+        _ => return Ok(None),
+    };
+    let (Some(JValue::String(picture)), Some(JValue::Object(options))) =
+        (args.get(at), args.get(at + 1))
+    else {
+        return Ok(None);
+    };
+    let first = |key: &str| match options.get(key) {
+        Some(JValue::String(s)) => s.chars().next(),
+        _ => None,
+    };
+    let Some(separator) = first("decimal-separator").filter(|c| !c.is_ascii()) else {
+        return Ok(None);
+    };
+    let texts: Vec<&str> = std::iter::once(&**picture)
+        .chain(options.values().filter_map(JValue::as_str))
+        .collect();
+    let stand_in = SEPARATOR_STAND_INS
+        .iter()
+        .find(|c| !texts.iter().any(|t| t.contains(**c)));
+    // A separator that is also a digit cannot be renamed (digits go by code point).
+    let zero = first("zero-digit").map_or(0x30, |z| z as u32);
+    let digit = (zero..zero.saturating_add(10)).contains(&(separator as u32));
+    let (false, Some(&stand_in)) = (digit, stand_in) else {
+        return Err(error(format!(
+            "The decimal separator '{separator}' cannot be used with these options"
+        )));
+    };
+    // Renamed everywhere it appears (the grouping separator, the percent sign may be
+    // the same character), so the crate sees the same picture.
+    let rename = |s: &str| s.replace(separator, &stand_in.to_string());
+    let options: JMap = options
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                JValue::String(s) if k != "zero-digit" => JValue::string(rename(s)),
+                other => other.clone(),
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    let mut args = args.to_vec();
+    args[at] = JValue::string(rename(picture));
+    args[at + 1] = JValue::Object(Rc::new(options));
+    Ok(Some((args, stand_in, separator)))
 }
 
 /// Checks a call of the picture built-in `name` before the crate runs it: `args` as

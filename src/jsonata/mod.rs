@@ -42,7 +42,8 @@
 //!   computation made only of built-in calls over large sequences is bounded by the
 //!   sequence and size bounds instead.
 //! - The picture built-ins (`$fromMillis`, `$toMillis`, `$formatInteger`,
-//!   `$parseInteger`, `$now` with a picture) are checked before the crate runs them:
+//!   `$parseInteger`, `$formatNumber`, `$now` with a picture) are checked before the
+//!   crate runs them:
 //!   arguments on which it would panic (a picture marker starting with a non-ASCII
 //!   character, a year width of 19 digits or more, digits of another family, …; see
 //!   `pictures`) fail with an error instead (`D3132: §` as jsonata-js, the crate's own

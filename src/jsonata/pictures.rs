@@ -1,6 +1,6 @@
 //! Arguments that would make jsonata-core 2.2.13 panic in its picture-string code
-//! (`$fromMillis`, `$toMillis`, `$formatInteger`, `$parseInteger`, and `$now` with a
-//! picture), found before the crate sees them.
+//! (`$fromMillis`, `$toMillis`, `$formatInteger`, `$parseInteger`, `$formatNumber`,
+//! and `$now` with a picture), found before the crate sees them.
 //!
 //! A panic cannot be caught in wasm (it aborts the whole instance: the playground
 //! dies), so `core` checks every call of these functions here first and only then
@@ -29,7 +29,9 @@
 //! - `$parseInteger` cuts an ordinal suffix by bytes, maps characters below a
 //!   digit family's zero, and overflows long letters numbers;
 //! - `$formatInteger` builds roman numerals one `m` per thousand (`1e18` never
-//!   ends), and recurses without end on a non-finite number in words.
+//!   ends), and recurses without end on a non-finite number in words;
+//! - `$formatNumber` slices one byte past a decimal separator that is not ASCII (`core`
+//!   has an ASCII character stand in for it instead of refusing the call).
 
 /// Why a call is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
