@@ -436,6 +436,7 @@ fn pictures_that_would_panic_in_the_evaluator_fail_with_an_error() {
             "D3132: \u{e9}",
         ),
         ("$now('[\u{e9}]')", "D3132: \u{e9}"),
+        ("$now(undefined, '+99999999999999999')", "Invalid timestamp"),
         ("$toMillis('2018', '[\u{e9}]')", "D3132: \u{e9}"),
         ("$toMillis('\u{662}\u{660}\u{661}\u{668}')", "D3110"),
         (

@@ -601,8 +601,9 @@ fn instrument(node: &mut AstNode) {
     }
 }
 
-/// Names the expression binds itself (`$name := …`, lambda parameters): a direct call
-/// of such a name may call the expression's own function, so it is not renamed.
+/// Names the expression binds itself (`$name := …`, lambda parameters, `@$name` and
+/// `#$name`): a direct call of such a name may call the expression's own function, so
+/// it is not renamed.
 fn bound_names(ast: &AstNode) -> HashSet<String> {
     let mut names = HashSet::new();
     walk(ast, &mut |node| match node {
@@ -616,6 +617,16 @@ fn bound_names(ast: &AstNode) -> HashSet<String> {
             }
         }
         AstNode::Lambda { params, .. } => names.extend(params.iter().cloned()),
+        AstNode::Path { steps } => {
+            for step in steps {
+                names.extend(step.focus.iter().chain(&step.index_var).cloned());
+                for stage in &step.stages {
+                    if let Stage::Index(name) = stage {
+                        names.insert(name.clone());
+                    }
+                }
+            }
+        }
         _ => {}
     });
     names
@@ -966,7 +977,7 @@ fn register(ev: &mut Evaluator, host: &HostRef, dialect: Dialect) -> Result<(), 
     ev.register_fn_override("now", move |args: &[JValue]| {
         let now = h.borrow().now_millis;
         if let Some((picture, timezone)) = texts(args) {
-            if picture.is_some() {
+            if picture.is_some() || timezone.is_some() {
                 let max = h.borrow().limits.max_bytes;
                 pictures::from_millis(now, picture, timezone, max).map_err(|r| refusal(&h, r))?;
             }
