@@ -316,7 +316,10 @@ pub fn jsonata(data: &[u8]) {
     let field = json!({"x": format!("{{% {text} %}}"), "y": [format!("{{%{text}%}}")]});
     if let Ok(t) = Template::compile(&field, "Output") {
         if let Err(err) = t.eval(&scope, &mut rng) {
-            assert!(!err.cause.contains(INTERNAL), "{text:?}: the evaluator panicked");
+            assert!(
+                !err.cause.contains(INTERNAL),
+                "{text:?}: the evaluator panicked"
+            );
         }
     }
 }
