@@ -5,6 +5,9 @@ Sources:
   - the AWS-recorded conformance cases, /work/shared/conformance/localstack/cases/**.json
     (their `definition` and `input` fields);
   - the benchmark workloads, /work/shared/bench/workloads/*.asl.json (+ *.input.json);
+  - the official JSONata suite, /work/shared/conformance/jsonata/groups/**.json (each
+    case's `expr`, with its `data` when it is small), and the `{% %}` expressions in
+    the conformance definitions;
   - the saved regression inputs, tests/fuzz_regressions/<target>/*.
 
 Input formats (see fuzz/targets_common.rs): pairs are separated by a NUL byte.
@@ -13,6 +16,7 @@ Input formats (see fuzz/targets_common.rs): pairs are separated by a NUL byte.
   intrinsic   call text, NUL, JSON input
   choice      rule JSON, NUL, JSON input
   timestamp   text
+  jsonata     expression text, NUL, state input JSON
 
 Usage: python3 fuzz/seed_corpus.py [--shared /work/shared]
 """
@@ -25,7 +29,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-TARGETS = ["definition", "path", "intrinsic", "choice", "timestamp"]
+TARGETS = ["definition", "path", "intrinsic", "choice", "timestamp", "jsonata"]
 
 # Fields whose string value is a path (besides any key ending in `.$`).
 PATH_FIELDS = {"InputPath", "OutputPath", "ResultPath", "ItemsPath", "Variable"}
@@ -93,6 +97,8 @@ def harvest(corpus, definition, inp):
                 corpus.add("path", v.encode("utf-8") + b"\0" + inp_bytes)
             if looks_like_timestamp(v):
                 corpus.add("timestamp", v.encode("utf-8"))
+        if isinstance(v, str) and v.startswith("{%") and v.endswith("%}"):
+            corpus.add("jsonata", v[2:-2].strip().encode("utf-8") + b"\0" + inp_bytes)
         if key == "Choices" and isinstance(v, list):
             for rule in v:
                 corpus.add("choice", compact(rule) + b"\0" + inp_bytes)
@@ -141,6 +147,23 @@ def main():
             inp_path = os.path.join(workloads, name[: -len(".asl.json")] + ".input.json")
             inp = load(inp_path) if os.path.exists(inp_path) else {}
             harvest(corpus, definition, inp)
+
+    suite = os.path.join(args.shared, "conformance", "jsonata", "groups")
+    for dirpath, _, files in sorted(os.walk(suite)):
+        for name in sorted(files):
+            if not name.endswith(".json"):
+                continue
+            try:
+                cases = load(os.path.join(dirpath, name))
+            except (OSError, ValueError):
+                continue  # a few cases are not valid JSON (lone surrogates)
+            for case in cases if isinstance(cases, list) else [cases]:
+                if isinstance(case, dict) and isinstance(case.get("expr"), str):
+                    data = compact(case["data"]) if "data" in case else b""
+                    if len(data) > MAX_INPUT_BYTES:
+                        data = b""
+                    expr = case["expr"].encode("utf-8", "replace")
+                    corpus.add("jsonata", expr + b"\0" + data if data else expr)
 
     # A few hand-written timestamp and millisecond seeds.
     for s in [

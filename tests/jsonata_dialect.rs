@@ -405,3 +405,90 @@ fn regular_expressions_follow_javascript() {
     let e = eval("$match('aa', /(a)\\1/)").unwrap_err();
     assert!(e.contains("back-references"), "{e}");
 }
+
+#[test]
+fn pictures_that_would_panic_in_the_evaluator_fail_with_an_error() {
+    // jsonata-core 2.2.13 panics on these (the first was found by the fuzz target). A
+    // panic aborts a wasm instance, so the engine refuses them before the crate runs;
+    // natively the panic would be caught as U1002: the errors must be the refusals.
+    for (expr, expected) in [
+        (
+            "$fromMillis(1531310400000, '[\u{a7}\u{a2}-[M01]')",
+            "D3132: \u{a7}",
+        ),
+        ("$fromMillis(0, '[,2]')", "D3132: ,"),
+        ("$fromMillis(0, '[fN]')", "D3133: f"),
+        ("$fromMillis(0, '[Y,*-64]')", "year width 64"),
+        ("$fromMillis(0, '[D,9999999999]')", "memory limit"),
+        (
+            "$fromMillis(0, '[Y]', '+99999999999999999')",
+            "Invalid timestamp",
+        ),
+        ("$fromMillis(8210266876799999, '[W]')", "Invalid timestamp"),
+        // The picture as the only argument, the number from the context.
+        ("0 ~> $fromMillis('[\u{e9}]')", "D3132: \u{e9}"),
+        ("[0].$fromMillis('[\u{e9}]')", "D3132: \u{e9}"),
+        // Through a function value, a partial application, a chain, `$now`.
+        ("($f := $fromMillis; $f(0, '[\u{e9}]'))", "D3132: \u{e9}"),
+        ("$fromMillis(?, '[\u{e9}]')(0)", "D3132: \u{e9}"),
+        (
+            "$map(['[\u{e9}]'], function($p){ $fromMillis(0, $p) })",
+            "D3132: \u{e9}",
+        ),
+        ("$now('[\u{e9}]')", "D3132: \u{e9}"),
+        ("$now(undefined, '+99999999999999999')", "Invalid timestamp"),
+        ("$toMillis('2018', '[\u{e9}]')", "D3132: \u{e9}"),
+        ("$toMillis('\u{662}\u{660}\u{661}\u{668}')", "D3110"),
+        (
+            "$toMillis('2018', '[Y\u{660}\u{660}\u{660}\u{661}]')",
+            "D3136",
+        ),
+        ("$toMillis('2018-123456789012', '[Y]-[d]')", "D3136"),
+        ("$toMillis('ZZZZZZZZZZZZZZZZ', '[YA]')", "D3136"),
+        ("$formatInteger(1e18, 'I')", "memory limit"),
+        ("$parseInteger('\u{20ac}', '0;o')", "D3136"),
+        ("$parseInteger('12', '\u{660}\u{660}')", "D3136"),
+        ("$parseInteger('ZZZZZZZZZZZZZZZZ', 'A')", "D3136"),
+    ] {
+        let err = eval(expr).unwrap_err();
+        assert!(err.contains(expected), "{expr}: {err}");
+    }
+    // What the crate handles itself is unchanged: its own errors, argument defaults
+    // from the context, escaped brackets, functions the expression defines.
+    assert_eq!(eval("$fromMillis(0, '[Q]')").unwrap_err(), "D3132: Q");
+    assert_eq!(value("$fromMillis(0, '[Y0001]-[M01]')"), json!("1970-01"));
+    assert_eq!(value("$fromMillis(0, '[[[Y0001]]]')"), json!("[1970]"));
+    assert_eq!(
+        value("0 ~> $fromMillis()"),
+        json!("1970-01-01T00:00:00.000Z")
+    );
+    assert_eq!(
+        value("[0].$fromMillis()"),
+        json!("1970-01-01T00:00:00.000Z")
+    );
+    assert_eq!(value("[86400000].$fromMillis('[D]')"), json!("2"));
+    assert_eq!(value("[5].$formatInteger('I')"), json!("V"));
+    assert_eq!(value("['V'].$parseInteger('I')"), json!(5));
+    assert_eq!(value("$toMillis('1970-01-02')"), json!(86400000));
+    assert_eq!(value("$toMillis('1970', '[Y]')"), json!(0));
+    assert_eq!(value("$formatInteger(1999, 'I')"), json!("MCMXCIX"));
+    // A decimal separator that is not ASCII: the crate slices inside it; the engine
+    // has it stand in for an ASCII character and puts it back.
+    assert_eq!(
+        value("$formatNumber(-1234.5, '#,##0\u{20ac}00;(#\u{20ac}0)', {'decimal-separator': '\u{20ac}'})"),
+        json!("(1234\u{20ac}5)")
+    );
+    assert_eq!(
+        value("[1234.5678].$formatNumber('#,##0\u{66b}00', {'decimal-separator': '\u{66b}'})"),
+        json!("1,234\u{66b}57")
+    );
+    assert_eq!(
+        value("($fromMillis := function($x){ $x + 1 }; $fromMillis(1))"),
+        json!(2)
+    );
+    assert_eq!(value("($f := $fromMillis; $f(0, '[Y]'))"), json!("1970"));
+    assert_eq!(
+        value("$map([0, 86400000], function($v){ $fromMillis($v, '[D]') })"),
+        json!(["1", "2"])
+    );
+}

@@ -342,3 +342,48 @@ fn graph_of_nested_states() {
     assert!(labels.contains(&("/States/P/Catch/0".into(), json!("States.ALL"))));
     assert_eq!(g["containers"].as_array().unwrap().len(), 2);
 }
+
+/// jsonata-core 2.2.13 panics on these `$fromMillis` pictures (a marker starting with
+/// a non-ASCII character, the fuzz finding) and `$toMillis` digits; a panic here would
+/// abort the instance (`RuntimeError: unreachable`). They must fail the state with an
+/// error, and the instance must keep working afterwards.
+#[cfg(feature = "jsonata")]
+#[wasm_bindgen_test]
+fn jsonata_pictures_that_would_panic_fail_the_state() {
+    let expressions = [
+        (
+            "$fromMillis(1531310400000, '[\u{a7}\u{a2}-[M01]')",
+            "D3132: \u{a7}",
+        ),
+        ("$fromMillis(0, '[Y,*-64]')", "year width 64"),
+        ("$toMillis('\u{662}\u{660}\u{661}\u{668}')", "D3110"),
+        ("$parseInteger('\u{20ac}', '0;o')", "D3136"),
+    ];
+    for (expr, expected) in expressions {
+        let def = json!({
+            "QueryLanguage": "JSONata",
+            "StartAt": "Format",
+            "States": {"Format": {"Type": "Pass", "Output": format!("{{% {expr} %}}"), "End": true}}
+        });
+        let sm = statelab::compile_text(&def.to_string()).unwrap();
+        let mut answer = |_: &statelab::TaskRequest| TaskResponse::Success(json!(null));
+        let execution = statelab::run(sm, ExecutionOptions::default(), &mut answer).unwrap();
+        let outcome = execution.outcome();
+        assert_eq!(
+            outcome.error.as_deref(),
+            Some("States.QueryEvaluationError"),
+            "{expr}"
+        );
+        let cause = outcome.cause.clone().unwrap_or_default();
+        assert!(cause.contains(expected), "{expr}: {cause}");
+    }
+    // Still alive, and the same functions still work.
+    let e = statelab::jsonata::Expression::parse("$fromMillis(0, '[Y0001]-[M01]')").unwrap();
+    let states = statelab::jsonata::States::new(&json!({}), &json!({}), None, None);
+    let scope = statelab::jsonata::Scope {
+        states: &states,
+        variable: &|_| None,
+    };
+    let v = e.eval(&scope, &mut statelab::rng::Rng::new(1)).unwrap();
+    assert_eq!(v, Some(json!("1970-01")));
+}

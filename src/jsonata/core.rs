@@ -1,7 +1,9 @@
 //! The `jsonata-core` implementation of [`QueryEngine`] (feature `jsonata`): with
-//! `sfn`, the only code that names the evaluator crate.
+//! `sfn`, the only code that names the evaluator crate (`pictures` mirrors its picture
+//! code without naming it).
 
 use super::engine::*;
+use super::pictures;
 use super::sfn;
 use crate::rng::Rng;
 use jsonata_core::ast::{AstNode, BinaryOp, PathStep, Stage};
@@ -37,6 +39,19 @@ const SIZED: &str = "statelab sized";
 /// Clamps a number argument to ±2^53 (see `instrument`).
 const CLAMP: &str = "statelab clamp";
 const UNSUPPORTED_REGEX: &str = "statelab unsupported regex";
+/// The built-ins whose picture strings can make the crate panic (see `pictures`).
+/// Each is overridden by a host function that checks its arguments first, and every
+/// direct call `$name(…)` is renamed `statelab name` with the call's context (`$`)
+/// as an extra last argument, so that the check and the built-in see the context a
+/// call without its first argument reads.
+const PICTURE_FUNCTIONS: [&str; 5] = [
+    "fromMillis",
+    "toMillis",
+    "formatInteger",
+    "parseInteger",
+    "formatNumber",
+];
+const PICTURE_CALL: &str = "statelab ";
 
 impl QueryEngine for JsonataCore {
     type Compiled = Compiled;
@@ -50,6 +65,8 @@ impl QueryEngine for JsonataCore {
         let variables = free_variables(&ast);
         let _ = dialect;
         instrument(&mut ast);
+        let bound = bound_names(&ast);
+        guard_pictures(&mut ast, &bound);
         Ok(Compiled { ast, variables })
     }
 
@@ -584,6 +601,60 @@ fn instrument(node: &mut AstNode) {
     }
 }
 
+/// Names the expression binds itself (`$name := …`, lambda parameters, `@$name` and
+/// `#$name`): a direct call of such a name may call the expression's own function, so
+/// it is not renamed.
+fn bound_names(ast: &AstNode) -> HashSet<String> {
+    let mut names = HashSet::new();
+    walk(ast, &mut |node| match node {
+        AstNode::Binary {
+            op: BinaryOp::ColonEqual,
+            lhs,
+            ..
+        } => {
+            if let AstNode::Variable(name) = lhs.as_ref() {
+                names.insert(name.clone());
+            }
+        }
+        AstNode::Lambda { params, .. } => names.extend(params.iter().cloned()),
+        AstNode::Path { steps } => {
+            for step in steps {
+                names.extend(step.focus.iter().chain(&step.index_var).cloned());
+                for stage in &step.stages {
+                    if let Stage::Index(name) = stage {
+                        names.insert(name.clone());
+                    }
+                }
+            }
+        }
+        _ => {}
+    });
+    names
+}
+
+/// Renames every direct call `$fromMillis(a, b)` (and the other picture built-ins) to
+/// the checking host function `statelab fromMillis(a, b, $)`. The context goes last
+/// so that `x ~> $fromMillis(b)`, which puts `x` first, keeps the same layout. Calls
+/// with a `?` (partial applications) and names the expression binds are left to the
+/// override of the built-in, which checks them without the context.
+fn guard_pictures(node: &mut AstNode, bound: &HashSet<String>) {
+    for_each_child_mut(node, &mut |child| guard_pictures(child, bound));
+    if let AstNode::Function {
+        name,
+        args,
+        is_builtin: true,
+    } = node
+    {
+        if PICTURE_FUNCTIONS.contains(&name.as_str())
+            && !bound.contains(name.as_str())
+            && !args.iter().any(|a| matches!(a, AstNode::Placeholder))
+        {
+            *name = format!("{PICTURE_CALL}{name}");
+            args.push(AstNode::Variable(String::new()));
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Values
 // ---------------------------------------------------------------------------------------
@@ -878,6 +949,24 @@ fn register(ev: &mut Evaluator, host: &HostRef, dialect: Dialect) -> Result<(), 
         }
         builtin("pad", args)
     })?;
+    // The picture built-ins: checked, then the crate's own with the same arguments
+    // (see `pictures`). Direct calls come with their context (see `guard_pictures`);
+    // others (a function value, a partial application, `$eval`) without, and the
+    // built-in then runs without one too.
+    for name in PICTURE_FUNCTIONS {
+        let h = host.clone();
+        ev.register_fn(
+            format!("{PICTURE_CALL}{name}"),
+            move |args: &[JValue]| match args.split_last() {
+                Some((context, args)) => picture_call(&h, name, args, context),
+                None => builtin(name, args),
+            },
+        )?;
+        let h = host.clone();
+        ev.register_fn_override(name, move |args: &[JValue]| {
+            picture_call(&h, name, args, &JValue::Undefined)
+        })?;
+    }
     // Deterministic replacements of the impure built-ins (both dialects: a simulator
     // never reads the clock or the OS's randomness).
     let h = host.clone();
@@ -887,6 +976,12 @@ fn register(ev: &mut Evaluator, host: &HostRef, dialect: Dialect) -> Result<(), 
     let h = host.clone();
     ev.register_fn_override("now", move |args: &[JValue]| {
         let now = h.borrow().now_millis;
+        if let Some((picture, timezone)) = texts(args) {
+            if picture.is_some() || timezone.is_some() {
+                let max = h.borrow().limits.max_bytes;
+                pictures::from_millis(now, picture, timezone, max).map_err(|r| refusal(&h, r))?;
+            }
+        }
         sfn::now(now, args)
     })?;
     let h = host.clone();
@@ -941,14 +1036,206 @@ pub(super) fn from_json(v: &Value) -> JValue {
 /// Calls the crate's own built-in `name` with already evaluated arguments (for host
 /// functions that check their arguments and then delegate to the built-in they replace).
 fn builtin(name: &str, args: &[JValue]) -> Result<JValue, EvaluatorError> {
-    let params: Vec<String> = (0..args.len()).map(|i| format!("$a{i}")).collect();
-    let text = format!("${name}({})", params.join(", "));
-    let ast = jsonata_core::parser::parse(&text).map_err(|e| error(e.to_string()))?;
+    builtin_on(name, args, &JValue::Undefined)
+}
+
+/// [`builtin`] called where the context (`$`) is `input`.
+fn builtin_on(name: &str, args: &[JValue], input: &JValue) -> Result<JValue, EvaluatorError> {
+    thread_local! {
+        static CALLS: RefCell<std::collections::HashMap<(String, usize), Rc<AstNode>>> =
+            RefCell::default();
+    }
+    let key = (name.to_string(), args.len());
+    let ast = match CALLS.with(|c| c.borrow().get(&key).cloned()) {
+        Some(ast) => ast,
+        None => {
+            let params: Vec<String> = (0..args.len()).map(|i| format!("$a{i}")).collect();
+            let text = format!("${name}({})", params.join(", "));
+            let ast =
+                Rc::new(jsonata_core::parser::parse(&text).map_err(|e| error(e.to_string()))?);
+            CALLS.with(|c| c.borrow_mut().insert(key, ast.clone()));
+            ast
+        }
+    };
     let mut context = Context::new();
     for (i, a) in args.iter().enumerate() {
         context.bind(format!("a{i}"), a.clone());
     }
-    Evaluator::with_context(context).evaluate(&ast, &JValue::Undefined)
+    Evaluator::with_context(context).evaluate(&ast, input)
+}
+
+/// Turns a refusal of `pictures` into the evaluation error (a bound trips the host).
+fn refusal(host: &HostRef, r: pictures::Refusal) -> EvaluatorError {
+    match r {
+        pictures::Refusal::Error(message) => error(message),
+        pictures::Refusal::Memory => {
+            host.borrow_mut().tripped.get_or_insert(FailureKind::Memory);
+            error(MEMORY)
+        }
+        pictures::Refusal::Depth => {
+            host.borrow_mut().tripped.get_or_insert(FailureKind::Depth);
+            error(STACK_OVERFLOW)
+        }
+    }
+}
+
+/// Optional text arguments: `Some((first, second))` when each is a string or
+/// missing/undefined.
+fn texts(args: &[JValue]) -> Option<(Option<&str>, Option<&str>)> {
+    fn text(v: Option<&JValue>) -> Option<Option<&str>> {
+        match v {
+            None | Some(JValue::Undefined) => Some(None),
+            Some(JValue::String(s)) => Some(Some(&**s)),
+            Some(_) => None,
+        }
+    }
+    if args.len() > 2 {
+        return None;
+    }
+    Some((text(args.first())?, text(args.get(1))?))
+}
+
+/// Calls the picture built-in `name` once its arguments are known to be safe (see
+/// [`check_picture_call`]); `context` is what it reads for a missing first argument.
+fn picture_call(
+    host: &HostRef,
+    name: &str,
+    args: &[JValue],
+    context: &JValue,
+) -> Result<JValue, EvaluatorError> {
+    if name == "formatNumber" {
+        if let Some((args, stand_in, separator)) = ascii_decimal_separator(args, context)? {
+            return Ok(match builtin_on(name, &args, context)? {
+                JValue::String(s) => JValue::string(s.replace(stand_in, &separator.to_string())),
+                other => other,
+            });
+        }
+    }
+    check_picture_call(host, name, args, context)?;
+    builtin_on(name, args, context)
+}
+
+/// ASCII control characters that can stand in for a decimal separator (see
+/// [`ascii_decimal_separator`]).
+const SEPARATOR_STAND_INS: [char; 7] = [
+    '\u{1}', '\u{2}', '\u{3}', '\u{4}', '\u{5}', '\u{6}', '\u{7}',
+];
+
+/// `$formatNumber(value, picture, {"decimal-separator": "٫"})`: the crate finds a
+/// decimal separator in its output by bytes and slices one byte past it, inside a
+/// separator that is not ASCII (a panic). Such a call is made with an ASCII control
+/// character in the separator's place (in the picture and the options), whose
+/// occurrences in the result are the separator: `Some((arguments, stand-in,
+/// separator))`.
+fn ascii_decimal_separator(
+    args: &[JValue],
+    context: &JValue,
+) -> Result<Option<(Vec<JValue>, char, char)>, EvaluatorError> {
+    // `<n-so?:s>`: the picture is first when the number comes from the context.
+    let at = match (args.first(), context) {
+        (Some(JValue::Number(_)), _) => 1,
+        (Some(JValue::String(_)), JValue::Number(_)) if args.len() <= 2 => 0,
+        _ => return Ok(None),
+    };
+    let (Some(JValue::String(picture)), Some(JValue::Object(options))) =
+        (args.get(at), args.get(at + 1))
+    else {
+        return Ok(None);
+    };
+    let first = |key: &str| match options.get(key) {
+        Some(JValue::String(s)) => s.chars().next(),
+        _ => None,
+    };
+    let Some(separator) = first("decimal-separator").filter(|c| !c.is_ascii()) else {
+        return Ok(None);
+    };
+    let texts: Vec<&str> = std::iter::once(&**picture)
+        .chain(options.values().filter_map(JValue::as_str))
+        .collect();
+    let stand_in = SEPARATOR_STAND_INS
+        .iter()
+        .find(|c| !texts.iter().any(|t| t.contains(**c)));
+    // A separator that is also a digit cannot be renamed (digits go by code point).
+    let zero = first("zero-digit").map_or(0x30, |z| z as u32);
+    let digit = (zero..zero.saturating_add(10)).contains(&(separator as u32));
+    let (false, Some(&stand_in)) = (digit, stand_in) else {
+        return Err(error(format!(
+            "The decimal separator '{separator}' cannot be used with these options"
+        )));
+    };
+    // Renamed everywhere it appears (the grouping separator, the percent sign may be
+    // the same character), so the crate sees the same picture.
+    let rename = |s: &str| s.replace(separator, &stand_in.to_string());
+    let options: JMap = options
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                JValue::String(s) if k != "zero-digit" => JValue::string(rename(s)),
+                other => other.clone(),
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    let mut args = args.to_vec();
+    args[at] = JValue::string(rename(picture));
+    args[at + 1] = JValue::Object(Rc::new(options));
+    Ok(Some((args, stand_in, separator)))
+}
+
+/// Checks a call of the picture built-in `name` before the crate runs it: `args` as
+/// evaluated, `context` what the built-in reads for a missing first argument. The
+/// arguments are laid out as the built-in's signature lays them out; a call the
+/// signature rejects is left to the crate (it fails before reading any picture).
+fn check_picture_call(
+    host: &HostRef,
+    name: &str,
+    args: &[JValue],
+    context: &JValue,
+) -> Result<(), EvaluatorError> {
+    let max = host.borrow().limits.max_bytes;
+    let verdict = match (name, args) {
+        // `<n-s?s?:s>`: the context stands in for the number when the first argument
+        // is missing or is the picture.
+        ("fromMillis", _) => {
+            let (ms, rest) = match args.first() {
+                None => (context, args),
+                Some(JValue::Number(_)) => (&args[0], &args[1..]),
+                Some(JValue::String(_)) => (context, args),
+                _ => return Ok(()),
+            };
+            match (ms, texts(rest)) {
+                (JValue::Number(n), Some((picture, timezone))) if n.fract() == 0.0 => {
+                    pictures::from_millis(*n as i64, picture, timezone, max)
+                }
+                _ => return Ok(()),
+            }
+        }
+        // `<s-s?:n>`
+        ("toMillis", []) => match context {
+            JValue::String(t) => pictures::to_millis(t, None),
+            _ => return Ok(()),
+        },
+        ("toMillis", [JValue::String(t), rest @ ..]) => match texts(rest) {
+            Some((picture, None)) => pictures::to_millis(t, picture),
+            _ => return Ok(()),
+        },
+        // `<n-s:s>`
+        ("formatInteger", [JValue::Number(v), JValue::String(p)]) => {
+            pictures::format_integer(*v, p, max)
+        }
+        ("formatInteger", [JValue::String(p)]) => match context {
+            JValue::Number(v) => pictures::format_integer(*v, p, max),
+            _ => return Ok(()),
+        },
+        // `<s-s:n>`
+        ("parseInteger", [JValue::String(v), JValue::String(p)]) => pictures::parse_integer(v, p),
+        ("parseInteger", [JValue::String(p)]) => match context {
+            JValue::String(v) => pictures::parse_integer(v, p),
+            _ => return Ok(()),
+        },
+        _ => return Ok(()),
+    };
+    verdict.map_err(|r| refusal(host, r))
 }
 
 /// Evaluates `$fromMillis($ms, $picture, $tz)` with the crate's own formatter.

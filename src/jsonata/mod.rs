@@ -13,7 +13,8 @@
 //! Layout: `engine` is the only file that names the evaluator crate (`jsonata-core`,
 //! pinned `=2.2.13`), behind the [`engine::QueryEngine`] trait; `sfn` holds the Step
 //! Functions functions it registers (and so sees the crate's value type too);
-//! `js_regex` rewrites regular expressions towards JavaScript semantics. Nothing outside
+//! `js_regex` rewrites regular expressions towards JavaScript semantics; `pictures`
+//! finds the picture-function arguments the crate would panic on. Nothing outside
 //! this module names the crate.
 //!
 //! Costs: `States::new` converts its values once (about as much as serializing them);
@@ -40,10 +41,18 @@
 //! - The work bound counts lambda calls, blocks and range items, not time: a long
 //!   computation made only of built-in calls over large sequences is bounded by the
 //!   sequence and size bounds instead.
-//! - In builds with overflow checks (debug), a few built-ins can still panic on
-//!   extreme numbers (`$fromMillis` with a 1000-digit year picture); natively the panic
-//!   is caught and reported as `U1002: Internal evaluator failure`; release builds
-//!   (no overflow checks) do not panic there.
+//! - The picture built-ins (`$fromMillis`, `$toMillis`, `$formatInteger`,
+//!   `$parseInteger`, `$formatNumber`, `$now` with a picture) are checked before the
+//!   crate runs them:
+//!   arguments on which it would panic (a picture marker starting with a non-ASCII
+//!   character, a year width of 19 digits or more, digits of another family, …; see
+//!   `pictures`) fail with an error instead (`D3132: §` as jsonata-js, the crate's own
+//!   wording elsewhere), since a panic aborts a wasm instance. Used as a function value
+//!   (`$f := $fromMillis`) they no longer read the context when called without their
+//!   first argument (`n.$f()` is undefined), and `$map`/`$reduce` hand them all their
+//!   arguments (a different T0410 text for a call that fails either way).
+//! - Other panics in the crate are caught natively (`U1002: Internal evaluator
+//!   failure`); in wasm nothing can catch them.
 
 #[cfg(feature = "jsonata")]
 mod core;
@@ -52,6 +61,8 @@ mod disabled;
 mod engine;
 #[cfg(feature = "jsonata")]
 mod js_regex;
+#[cfg(feature = "jsonata")]
+mod pictures;
 #[cfg(feature = "jsonata")]
 mod sfn;
 
