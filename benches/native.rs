@@ -2,7 +2,10 @@
 //! the directory given as the first argument): runs each workload as its `meta.json`
 //! says, checks the output, and prints ms, transitions per second and peak memory.
 //!
-//! `cargo bench --bench native [-- DIR]`
+//! `cargo bench --bench native [-- DIR] [--only NAME,...] [--executions N]`
+//!
+//! `--only` runs some workloads; `--executions` overrides the number of timed
+//! executions (for profiling under callgrind, say).
 
 use serde_json::Value;
 use statelab::{Execution, ExecutionOptions, Limits, TaskRequest, TaskResponse};
@@ -62,10 +65,24 @@ fn subset(exp: &Value, got: &Value) -> bool {
 }
 
 fn main() {
-    let dir = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .map(PathBuf::from)
+    let mut dir = None;
+    let mut only: Option<Vec<String>> = None;
+    let mut executions_override: Option<u64> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--only" => {
+                only = args
+                    .next()
+                    .map(|s| s.split(',').map(str::to_string).collect())
+            }
+            "--executions" => executions_override = args.next().and_then(|s| s.parse().ok()),
+            // `cargo bench` passes `--bench`.
+            _ if a.starts_with('-') => {}
+            _ => dir = Some(PathBuf::from(a)),
+        }
+    }
+    let dir = dir
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/workloads"));
     if !dir.is_dir() {
         println!("no workloads at {} (skipped)", dir.display());
@@ -82,13 +99,16 @@ fn main() {
         })
         .collect();
     names.sort();
+    if let Some(only) = &only {
+        names.retain(|n| only.contains(n));
+    }
     println!("| workload | executions | ms | transitions/s | peak RSS MB |");
     println!("| --- | ---: | ---: | ---: | ---: |");
     for name in names {
         let def = read(&dir.join(format!("{name}.asl.json")));
         let input = read(&dir.join(format!("{name}.input.json")));
         let meta = read(&dir.join(format!("{name}.meta.json")));
-        let executions = meta["executions"].as_u64().unwrap_or(1);
+        let executions = executions_override.unwrap_or(meta["executions"].as_u64().unwrap_or(1));
         let transitions = meta["transitionsPerExecution"].as_u64().unwrap_or(1);
         let sm = std::sync::Arc::new(
             statelab::compile::compile(&def).unwrap_or_else(|e| panic!("{name}: {e:?}")),

@@ -1249,6 +1249,18 @@ impl Path {
         }
     }
 
+    /// `set(target.clone(), value)` without copying what `value` replaces: only the
+    /// nodes along the path are rebuilt, the rest is cloned once.
+    pub fn set_from(&self, target: &Value, value: Value) -> Result<Value, String> {
+        if self.chain.segs.is_empty() {
+            return Ok(value);
+        }
+        if !self.chain.is_simple() || !settable(target, &self.chain.segs) {
+            return Err(self.set_failure(target));
+        }
+        Ok(set_copy(Some(target), &self.chain.segs, value))
+    }
+
     fn set_failure(&self, target: &Value) -> String {
         format!(
             "Unable to apply ReferencePath {} to input {}",
@@ -1307,6 +1319,62 @@ fn set_in(node: &mut Value, segs: &[Seg], value: Value) -> bool {
         }
     }
     false
+}
+
+/// A copy of `node` (`None`: a missing intermediate, created as an object) with
+/// `value` placed at `segs`. `settable` has checked the way.
+fn set_copy(node: Option<&Value>, segs: &[Seg], value: Value) -> Value {
+    let Some((seg, rest)) = segs.split_first() else {
+        return value;
+    };
+    match (seg, node) {
+        (Seg::Prop(name), Some(Value::Object(m))) if m.contains_key(name) => {
+            // Rebuild this level so that the replaced child is never copied.
+            let mut out = Map::with_capacity(m.len());
+            let mut value = Some(value);
+            for (k, v) in m {
+                let v = if k == name {
+                    match value.take() {
+                        Some(x) => set_copy(Some(v), rest, x),
+                        None => v.clone(),
+                    }
+                } else {
+                    v.clone()
+                };
+                out.insert(k.clone(), v);
+            }
+            Value::Object(out)
+        }
+        (Seg::Prop(name), Some(Value::Object(m))) => {
+            let mut out = m.clone();
+            out.insert(name.clone(), set_copy(None, rest, value));
+            Value::Object(out)
+        }
+        (Seg::Prop(name), _) => {
+            let mut out = Map::new();
+            out.insert(name.clone(), set_copy(None, rest, value));
+            Value::Object(out)
+        }
+        (Seg::Index(idx), Some(Value::Array(a))) => {
+            let at = effective_index(*idx, a.len());
+            let mut value = Some(value);
+            Value::Array(
+                a.iter()
+                    .enumerate()
+                    .map(|(i, v)| match (Some(i) == at, value.take()) {
+                        (true, Some(x)) => set_copy(Some(v), rest, x),
+                        (false, x) => {
+                            value = x;
+                            v.clone()
+                        }
+                        (true, None) => v.clone(),
+                    })
+                    .collect(),
+            )
+        }
+        // Unreachable after `settable`; keep the node as it was.
+        (_, node) => node.cloned().unwrap_or(Value::Null),
+    }
 }
 
 fn settable(node: &Value, segs: &[Seg]) -> bool {
@@ -2560,6 +2628,48 @@ mod tests {
         assert!(p.set(json!("foo"), json!(2)).is_err());
         let p = Path::parse_reference("$").unwrap();
         assert_eq!(p.set(json!({"z": 1}), json!(2)).unwrap(), json!(2));
+    }
+
+    #[test]
+    fn set_from_matches_set() {
+        let docs = [
+            json!({"z": 1, "a": {"b": 1, "c": [1, 2]}, "y": [{"k": 1}, {"k": 2}]}),
+            json!({"a": 5}),
+            json!({"a": null}),
+            json!([1, 2]),
+            json!("foo"),
+            json!({}),
+        ];
+        let paths = [
+            "$",
+            "$.a",
+            "$.a.b",
+            "$.a.c",
+            "$.a.c[1]",
+            "$.a.c[-1]",
+            "$.a.c[5]",
+            "$.y[0].k",
+            "$.y[1].new.deep",
+            "$.n.m",
+            "$[0]",
+            "$['a']",
+            "$.a.b.c",
+        ];
+        for text in paths {
+            let p = Path::parse_reference(text).unwrap();
+            for d in &docs {
+                let value = json!({"v": [true]});
+                assert_eq!(
+                    p.set_from(d, value.clone()),
+                    p.set(d.clone(), value),
+                    "{text} on {d}"
+                );
+            }
+        }
+        // Key order: a replaced key keeps its place, a new one goes last.
+        let p = Path::parse_reference("$.a").unwrap();
+        let out = p.set_from(&json!({"a": 1, "b": 2}), json!(3)).unwrap();
+        assert_eq!(out.to_string(), r#"{"a":3,"b":2}"#);
     }
 
     #[test]

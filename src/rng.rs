@@ -44,15 +44,17 @@ impl Rng {
         bytes[8..].copy_from_slice(&b.to_be_bytes());
         bytes[6] = (bytes[6] & 0x0f) | 0x40;
         bytes[8] = (bytes[8] & 0x3f) | 0x80;
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+        // 8-4-4-4-12 hex digits, written directly (this runs for every execution).
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(36);
+        for (i, b) in bytes.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out.push('-');
+            }
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 0x0f) as usize] as char);
+        }
+        out
     }
 }
 
@@ -67,6 +69,27 @@ mod tests {
         assert_eq!(a.uuid_v4(), b.uuid_v4());
         assert_eq!(a.next_u64(), b.next_u64());
         assert_ne!(Rng::new(1).next_u64(), Rng::new(2).next_u64());
+    }
+
+    #[test]
+    fn uuid_text_is_the_canonical_form_of_the_bytes() {
+        // Seed 0: the first two SplitMix64 outputs, version and variant bits set.
+        let mut r = Rng::new(0);
+        let (a, b) = (r.next_u64(), r.next_u64());
+        let hex = format!("{a:016x}{b:016x}");
+        let mut want = format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        );
+        let version = u8::from_str_radix(&want[14..16], 16).unwrap() & 0x0f | 0x40;
+        let variant = u8::from_str_radix(&want[19..21], 16).unwrap() & 0x3f | 0x80;
+        want.replace_range(14..16, &format!("{version:02x}"));
+        want.replace_range(19..21, &format!("{variant:02x}"));
+        assert_eq!(Rng::new(0).uuid_v4(), want);
     }
 
     #[test]

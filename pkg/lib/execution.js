@@ -3,7 +3,7 @@
 // into the engine; when the execution is idle, virtual time jumps to the next timer
 // (or, under the real clock, a setTimeout waits for it).
 
-import { RETIRED, call, currentGeneration, track } from './engine.js';
+import { RETIRED, UTF8_FROM, call, currentGeneration, track, utf8 } from './engine.js';
 import {
   ExecutionStateError,
   InternalError,
@@ -575,7 +575,9 @@ export class Execution {
         value = e;
       }
       if (ok) {
-        this.#call(() => h.complete(r.id, text));
+        this.#call(() =>
+          text.length >= UTF8_FROM ? h.completeUtf8(r.id, utf8(text)) : h.complete(r.id, text),
+        );
         return;
       }
     }

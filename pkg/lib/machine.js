@@ -1,6 +1,6 @@
 // State machines and validation.
 
-import { call, currentGeneration, glue, track } from './engine.js';
+import { UTF8_FROM, call, currentGeneration, glue, track, utf8 } from './engine.js';
 import { InvalidArgumentError } from './errors.js';
 import { Execution, startOptions } from './execution.js';
 
@@ -163,12 +163,15 @@ export class StateMachine {
     const { json, mock, driver } = startOptions(this, options);
     driver.ephemeral = ephemeral;
     const machine = this.#engine();
+    const bytes = json.length >= UTF8_FROM;
     const handle =
       mock === undefined
-        ? call(() => machine.start(json))
+        ? call(() => (bytes ? machine.startUtf8(utf8(json)) : machine.start(json)))
         : (() => {
             const m = engineMock(mock);
-            return call(() => machine.startMocked(json, m));
+            return call(() =>
+              bytes ? machine.startMockedUtf8(utf8(json), m) : machine.startMocked(json, m),
+            );
           })();
     return new Execution(this, handle, driver);
   }

@@ -230,6 +230,28 @@ test('run: key order and number formatting survive the round trip', async () => 
   assert.deepEqual(r.output.m, [1e21, 0.1, 0, 12345678901234567000]);
 });
 
+test('run: long inputs and results (sent to the engine as UTF-8 bytes) keep every character', async () => {
+  const sm = new StateMachine(
+    { StartAt: 'Echo', States: { Echo: task({ ResultPath: '$.echo', End: true }) } },
+    { name: 'Big' },
+  );
+  const text = 'é✓ 😀 \u0000 "quoted" ' + 'x'.repeat(600);
+  const input = { text, list: Array.from({ length: 50 }, (_, i) => ({ i, s: `ünïcødé ${i}` })) };
+  const handlers = { Echo: (x) => ({ back: x.text, n: x.list.length }) };
+  const r = await sm.run({ input, handlers });
+  assert.equal(r.status, 'SUCCEEDED');
+  assert.deepEqual(r.output, { ...input, echo: { back: text, n: 50 } });
+  // The same through the mocked start.
+  const mock = {
+    StateMachines: { Big: { TestCases: { T: { Echo: 'R' } } } },
+    MockedResponses: { R: { 0: { Return: { back: text } } } },
+  };
+  const m = await sm.run({ input, mock, testCase: 'T' });
+  assert.deepEqual(m.output, { ...input, echo: { back: text } });
+  // A lone surrogate is not JSON the engine can hold: the input is refused, as before.
+  await assert.rejects(sm.run({ input: { s: '\ud800' + 'x'.repeat(600) } }));
+});
+
 test('run: many executions of one machine run concurrently', async () => {
   const sm = new StateMachine(one(task({ End: true })));
   const results = await Promise.all(

@@ -380,7 +380,7 @@ impl Execution {
                 Ok(())
             }
             Kind::Task { .. } | Kind::Map { .. } => {
-                self.fiber(fid).effective = Some((**input).clone());
+                self.fiber(fid).effective = Some(input.clone());
                 if matches!(st.kind, Kind::Task { .. }) {
                     self.run_task(fid);
                 } else {
@@ -390,8 +390,8 @@ impl Execution {
             }
             Kind::Parallel { .. } => {
                 let args = match &f.arguments {
-                    Some(t) => self.ata_eval(fid, t, &i)?,
-                    None => (**input).clone(),
+                    Some(t) => Arc::new(self.ata_eval(fid, t, &i)?),
+                    None => input.clone(),
                 };
                 self.fiber(fid).effective = Some(args);
                 self.start_group(fid);
@@ -442,12 +442,13 @@ impl Execution {
     }
 
     /// `Output` and `Assign` of a Task, Parallel or Map with its result.
-    pub(super) fn ata_after_result(&mut self, fid: FiberId, st: &State, result: Value) {
+    pub(super) fn ata_after_result(&mut self, fid: FiberId, st: &State, result: Produced) {
         let input = self.fiber(fid).input.clone();
         let mut i = AtaInputs::input(&input);
-        i.result = Some(&result);
+        i.result = Some(result.value());
         let output = st.ata.as_deref().and_then(|f| f.output.as_ref());
-        match self.ata_output_and_assign(fid, output, st.assign.as_ref(), &i, result.clone()) {
+        let r = result.value().clone();
+        match self.ata_output_and_assign(fid, output, st.assign.as_ref(), &i, r) {
             Ok((out, vars)) => self.exit_state(fid, Arc::new(out), vars, st.next),
             Err(e) => self.handle_error(fid, e),
         }

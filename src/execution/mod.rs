@@ -175,7 +175,8 @@ enum Phase {
 
 #[derive(Debug)]
 enum Wake {
-    TaskDone(Result<Value, StateError>),
+    /// The result is shared with the task's `*Succeeded` event.
+    TaskDone(Result<Payload, StateError>),
     Timer,
     GroupDone(Result<Vec<Value>, StateError>),
 }
@@ -184,8 +185,9 @@ struct Fiber {
     state: StateId,
     /// The raw state input.
     input: Payload,
-    /// The effective input (after InputPath and Parameters) of the current state.
-    effective: Option<Value>,
+    /// The effective input (after InputPath and Parameters) of the current state;
+    /// shared with the state input when InputPath selects all of it.
+    effective: Option<Payload>,
     phase: Phase,
     wake: Option<Wake>,
     /// Id of this fiber's last event: the next event's `previousEventId`.
@@ -370,6 +372,56 @@ impl Roots for Env<'_> {
     fn variable(&self, name: &str) -> Option<&Value> {
         self.vars.get(name)
     }
+}
+
+/// The effective input after InputPath: the state input itself (shared, not copied)
+/// when the path selected all of it.
+fn share_input(input: &Payload, after_input: std::borrow::Cow<'_, Value>) -> Payload {
+    match after_input {
+        std::borrow::Cow::Borrowed(v) if std::ptr::eq(v, &**input) => input.clone(),
+        other => Arc::new(other.into_owned()),
+    }
+}
+
+/// A state's result: made by the state itself, or shared with a history event (a
+/// task's result).
+enum Produced {
+    Owned(Value),
+    Shared(Payload),
+}
+
+impl From<Value> for Produced {
+    fn from(v: Value) -> Self {
+        Produced::Owned(v)
+    }
+}
+
+impl Produced {
+    fn value(&self) -> &Value {
+        match self {
+            Produced::Owned(v) => v,
+            Produced::Shared(p) => p,
+        }
+    }
+
+    fn into_value(self) -> Value {
+        match self {
+            Produced::Owned(v) => v,
+            Produced::Shared(p) => unshare(p),
+        }
+    }
+
+    fn into_payload(self) -> Payload {
+        match self {
+            Produced::Owned(v) => Arc::new(v),
+            Produced::Shared(p) => p,
+        }
+    }
+}
+
+/// The value of a payload: moved out when nothing else holds it, else copied.
+fn unshare(p: Payload) -> Value {
+    Arc::try_unwrap(p).unwrap_or_else(|p| (*p).clone())
 }
 
 /// Counts the bytes of a value's JSON text, stopping early past `limit`.
@@ -1174,12 +1226,16 @@ impl Execution {
         let st = self.sm.clone();
         let st = st.state(state);
         match (&st.kind, wake) {
-            (Kind::Task { .. }, Wake::TaskDone(r)) => self.after_task(fid, r),
+            (Kind::Task { .. }, Wake::TaskDone(r)) => self.after_task(fid, r.map(Produced::Shared)),
             (Kind::Task { .. }, Wake::Timer) if self.count_transition(fid) => self.run_task(fid),
             (Kind::Wait(_), Wake::Timer) => {
-                let out = self.fiber(fid).effective.take().unwrap_or(Value::Null);
+                let out = self
+                    .fiber(fid)
+                    .effective
+                    .take()
+                    .unwrap_or_else(|| Arc::new(Value::Null));
                 let next = st.next;
-                self.exit_state(fid, Arc::new(out), None, next);
+                self.exit_state(fid, out, None, next);
             }
             (Kind::Parallel { .. } | Kind::Map { .. }, Wake::Timer)
                 if self.count_transition(fid) =>
@@ -1187,7 +1243,7 @@ impl Execution {
                 self.start_group(fid)
             }
             (Kind::Parallel { .. } | Kind::Map { .. }, Wake::GroupDone(r)) => match r {
-                Ok(results) => self.after_result(fid, Value::Array(results)),
+                Ok(results) => self.after_result(fid, Value::Array(results).into()),
                 Err(e) => {
                     // A retried Map/Parallel records no *StateFailed event.
                     if self.retrier_for(fid, &e).is_none() {
@@ -1335,7 +1391,7 @@ impl Execution {
                     (None, Some(v)) => v,
                     (None, None) => after_input.into_owned(),
                 };
-                self.after_result(fid, result);
+                self.after_result(fid, result.into());
                 Ok(())
             }
             Kind::Succeed => {
@@ -1390,17 +1446,18 @@ impl Execution {
             Kind::Task { .. } => {
                 // Parameters are evaluated per attempt in `run_task` (they may read
                 // `$$.Task.Token` and `$$.State.RetryCount`).
-                self.fiber(fid).effective = Some(after_input.into_owned());
+                let effective = share_input(input, after_input);
+                self.fiber(fid).effective = Some(effective);
                 self.run_task(fid);
                 Ok(())
             }
             Kind::Parallel { .. } => {
                 let effective = match &st.parameters {
-                    Some(t) => self.eval_template(fid, t, &after_input, None, None)?,
-                    None => after_input.into_owned(),
+                    Some(t) => Arc::new(self.eval_template(fid, t, &after_input, None, None)?),
+                    None => share_input(input, after_input),
                 };
                 if self.inspecting() {
-                    let v = effective.clone();
+                    let v = (*effective).clone();
                     self.inspect(fid, |i| i.after_parameters = Some(v));
                 }
                 self.fiber(fid).effective = Some(effective);
@@ -1408,7 +1465,8 @@ impl Execution {
                 Ok(())
             }
             Kind::Map { .. } => {
-                self.fiber(fid).effective = Some(after_input.into_owned());
+                let effective = share_input(input, after_input);
+                self.fiber(fid).effective = Some(effective);
                 self.start_group(fid);
                 Ok(())
             }
@@ -1592,7 +1650,11 @@ impl Execution {
         else {
             return;
         };
-        let after_input = self.fiber(fid).effective.clone().unwrap_or(Value::Null);
+        let after_input = self
+            .fiber(fid)
+            .effective
+            .clone()
+            .unwrap_or_else(|| Arc::new(Value::Null));
         let (ata_timeout, ata_heartbeat) = match self.ata_task_seconds(fid, st, &after_input) {
             Ok(t) => t,
             Err(e) => return self.handle_error(fid, e),
@@ -1629,7 +1691,7 @@ impl Execution {
                     Ok(v) => v,
                     Err(e) => return self.handle_error(fid, e),
                 },
-                None => after_input,
+                None => unshare(after_input),
             }
         };
         if let Err(e) = self.check_size(fid, &effective, &st.name) {
@@ -1647,7 +1709,7 @@ impl Execution {
                     }
                 });
             }
-            return self.after_task(fid, mock);
+            return self.after_task(fid, mock.map(Produced::from));
         }
         if self.inspecting() {
             let v = effective.clone();
@@ -1747,7 +1809,7 @@ impl Execution {
         }
         self.outbox.push_back(TaskRequest {
             id,
-            state_name: st.name.to_string(),
+            state_name: String::from(&*st.name),
             resource: resource.clone(),
             input: effective,
             invocation,
@@ -1805,13 +1867,12 @@ impl Execution {
         self.silent = self.fiber(t.fiber).silent;
         let prev = self.fiber(t.fiber).prev;
         let timed_out = matches!(&result, Err(e) if e.error == error::TIMEOUT && e.cause.is_none());
+        let result = result.map(Arc::new);
         let id = match (resource_kind, &result) {
             (ResourceKind::LambdaArn, Ok(v)) => self.emit(
                 prev,
                 EventType::LambdaFunctionSucceeded,
-                Details::Output {
-                    output: Arc::new(v.clone()),
-                },
+                Details::Output { output: v.clone() },
             ),
             (ResourceKind::LambdaArn, Err(e)) => self.emit(
                 prev,
@@ -1828,9 +1889,7 @@ impl Execution {
             (ResourceKind::Activity, Ok(v)) => self.emit(
                 prev,
                 EventType::ActivitySucceeded,
-                Details::Output {
-                    output: Arc::new(v.clone()),
-                },
+                Details::Output { output: v.clone() },
             ),
             (ResourceKind::Activity, Err(e)) => self.emit(
                 prev,
@@ -1856,7 +1915,7 @@ impl Execution {
                 Details::TaskOutput {
                     resource_type: resource_type.clone(),
                     resource: resource.clone(),
-                    output: Arc::new(v.clone()),
+                    output: v.clone(),
                 },
             ),
             (
@@ -1890,7 +1949,7 @@ impl Execution {
         self.ready.push_back(t.fiber);
     }
 
-    fn after_task(&mut self, fid: FiberId, r: Result<Value, StateError>) {
+    fn after_task(&mut self, fid: FiberId, r: Result<Produced, StateError>) {
         match r {
             Ok(v) => self.after_result(fid, v),
             Err(e) => self.handle_error(fid, e),
@@ -1900,14 +1959,14 @@ impl Execution {
     // ----------------------------------------------------------------- results
 
     /// ResultSelector → (Assign) → ResultPath → OutputPath → Exited → Next.
-    fn after_result(&mut self, fid: FiberId, result: Value) {
+    fn after_result(&mut self, fid: FiberId, result: Produced) {
         let sm = self.sm.clone();
         let st = sm.state(self.fiber(fid).state);
         if st.query_language == QueryLanguage::JsonAta {
             return self.ata_after_result(fid, st, result);
         }
         match self.process_result(fid, st, result) {
-            Ok((out, vars)) => self.exit_state(fid, Arc::new(out), vars, st.next),
+            Ok((out, vars)) => self.exit_state(fid, out, vars, st.next),
             Err(e) => self.handle_error(fid, e),
         }
     }
@@ -1916,28 +1975,33 @@ impl Execution {
         &mut self,
         fid: FiberId,
         st: &State,
-        result: Value,
-    ) -> Result<(Value, Option<Map<String, Value>>), StateError> {
-        let vars = self.eval_assign(fid, st.assign.as_ref(), &result)?;
+        result: Produced,
+    ) -> Result<(Payload, Option<Map<String, Value>>), StateError> {
+        let vars = self.eval_assign(fid, st.assign.as_ref(), result.value())?;
         if self.inspecting() {
-            let v = result.clone();
+            let v = result.value().clone();
             self.inspect(fid, |i| i.result = Some(v));
         }
         let selected = match &st.result_selector {
-            Some(t) => self.eval_template(fid, t, &result, None, None)?,
+            Some(t) => self
+                .eval_template(fid, t, result.value(), None, None)?
+                .into(),
             None => result,
         };
         if self.inspecting() && st.result_selector.is_some() {
-            let v = selected.clone();
+            let v = selected.value().clone();
             self.inspect(fid, |i| i.after_result_selector = Some(v));
         }
         let raw = self.fiber(fid).input.clone();
         let merged = self.apply_result_path(fid, &st.result_path, &raw, selected)?;
         if self.inspecting() {
-            let v = merged.clone();
+            let v = (*merged).clone();
             self.inspect(fid, |i| i.after_result_path = Some(v));
         }
-        let out = self.apply_io_path(fid, &st.output_path, merged)?;
+        let out = match &st.output_path {
+            IoPath::Identity => merged,
+            op => Arc::new(self.apply_io_path(fid, op, unshare(merged))?),
+        };
         Ok((out, vars))
     }
 
@@ -1946,15 +2010,19 @@ impl Execution {
         fid: FiberId,
         rp: &ResultPath,
         raw: &Payload,
-        result: Value,
-    ) -> Result<Value, StateError> {
+        result: Produced,
+    ) -> Result<Payload, StateError> {
         match rp {
-            ResultPath::Replace => Ok(result),
-            ResultPath::Discard => Ok((**raw).clone()),
-            ResultPath::Path(p) => p.set((**raw).clone(), result).map_err(|detail| {
-                let _ = fid;
-                StateError::new(error::RESULT_PATH_MATCH_FAILURE, detail)
-            }),
+            ResultPath::Replace => Ok(result.into_payload()),
+            // The state input goes on unchanged: share it.
+            ResultPath::Discard => Ok(raw.clone()),
+            ResultPath::Path(p) => match p.set_from(raw, result.into_value()) {
+                Ok(v) => Ok(Arc::new(v)),
+                Err(detail) => {
+                    let _ = fid;
+                    Err(StateError::new(error::RESULT_PATH_MATCH_FAILURE, detail))
+                }
+            },
         }
     }
 
@@ -2164,10 +2232,10 @@ impl Execution {
                         return self.fiber_failed(fid, e2, prev, false);
                     }
                 };
-                match self.apply_result_path(fid, &c.result_path, &raw, err_out) {
+                match self.apply_result_path(fid, &c.result_path, &raw, err_out.into()) {
                     Ok(out) => {
                         let next = c.next;
-                        self.exit_state(fid, Arc::new(out), vars, Some(next));
+                        self.exit_state(fid, out, vars, Some(next));
                     }
                     Err(e2) => {
                         let prev = self.fiber(fid).prev;
@@ -2359,7 +2427,7 @@ impl Execution {
         let generation = {
             let f = self.fiber(fid);
             f.pending_vars = vars;
-            f.effective = Some(out);
+            f.effective = Some(Arc::new(out));
             f.phase = Phase::Waiting;
             f.generation += 1;
             f.generation
@@ -2384,14 +2452,18 @@ impl Execution {
     fn start_group(&mut self, fid: FiberId) {
         if let Some(mock) = self.take_single_mock(fid) {
             return match mock {
-                Ok(v) => self.after_result(fid, v),
+                Ok(v) => self.after_result(fid, v.into()),
                 Err(e) => self.handle_error(fid, e),
             };
         }
         let sm = self.sm.clone();
         let state = self.fiber(fid).state;
         let st = sm.state(state);
-        let effective = self.fiber(fid).effective.clone().unwrap_or(Value::Null);
+        let effective = self
+            .fiber(fid)
+            .effective
+            .clone()
+            .unwrap_or_else(|| Arc::new(Value::Null));
         let prev = self.fiber(fid).prev;
         let vars = self.fiber(fid).vars.clone();
         match &st.kind {
@@ -2426,7 +2498,7 @@ impl Execution {
                     f.phase = Phase::Group(gid);
                     f.generation += 1;
                 }
-                let input: Payload = Arc::new(effective);
+                let input: Payload = effective;
                 for (i, scope) in branches.iter().enumerate() {
                     let start = sm.scopes[*scope].start;
                     let child = self.new_fiber(
@@ -2457,7 +2529,7 @@ impl Execution {
                 } else {
                     (|| -> Result<MapSetup, StateError> {
                         let items = match items_path {
-                            None => effective.clone(),
+                            None => (*effective).clone(),
                             Some(p) => {
                                 let env = self.env(fid, &effective);
                                 p.find(&env)
@@ -2604,7 +2676,7 @@ impl Execution {
                     remaining: n,
                     queue: (0..n).collect(),
                     items,
-                    map_input: Arc::new(effective),
+                    map_input: effective,
                     running: Vec::new(),
                     concurrency,
                     failures: 0,
