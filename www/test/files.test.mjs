@@ -76,6 +76,18 @@ test('a bad input or a bad mocked value stops Run with a message', async () => {
   assert.equal(await page.$eval('#run-status', (el) => el.dataset.status), 'idle');
 });
 
+test('an input over the service size limit is refused with a readable message', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await setInput(page, JSON.stringify({ data: 'x'.repeat(300 * 1024) }));
+  await page.click('#run');
+  await page.waitForSelector('.notice-error');
+  const text = await page.$eval('#notice .notice-text', (el) => el.textContent);
+  // The error class keeps its name in the minified bundle (it read "E: ..." before).
+  assert.match(text, /^InvalidExecutionInputError: .*262144 bytes/);
+  assert.deepEqual(page.errors, []);
+});
+
 test('the seed makes UUIDs repeatable and changes them', async () => {
   const page = await env.newPage();
   await open(page, env.url);
