@@ -4,7 +4,7 @@ import './app.css';
 import { LANGUAGES, applyI18n, detectLanguage, language, onLanguageChange, setLanguage, t } from './i18n/index.js';
 import { StateMachine, loadEngine, validate } from './engine.js';
 import { createGraphView } from './graph/view.js';
-import { CM_PHRASES, createDefinitionEditor, createJsonEditor, forceLinting, jumpTo, setText, stateNames } from './editor.js';
+import { CM_PHRASES, createDefinitionEditor, createJsonEditor, jumpTo, relint, setText, stateNames } from './editor.js';
 import { createEventsTable } from './events-table.js';
 import { createInspector } from './inspector.js';
 import { answersFromMock, createAnswersPanel, emptyAnswer, runAnswers } from './answers.js';
@@ -537,7 +537,7 @@ async function boot() {
   document.body.dataset.engine = 'ready';
   setRunStatus('idle');
   // Lint again now that the engine can validate.
-  forceLinting(definitionView);
+  relint(definitionView);
   await refreshDefinition();
   if (shared) answersPanel.render();
   else {

@@ -289,6 +289,25 @@ test('a 24,000-event history stays virtualised', async () => {
   await shot(page, 'big-history');
 });
 
+test('a shared definition with errors shows them although the engine loads slowly', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await setDefinition(page, JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' } } }, null, 2));
+  await page.click('#share');
+  const url = await page.inputValue('.share-url');
+  const slow = await env.newPage();
+  // The first check of the text happens before the engine is there.
+  await slow.route('**/statelab_bg.wasm', async (route) => {
+    await new Promise((r) => setTimeout(r, 1200));
+    await route.continue();
+  });
+  await slow.goto(url);
+  await slow.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 20000 });
+  await slow.waitForSelector('#problems li', { timeout: 3000 });
+  assert.match(await slow.textContent('#problems'), /Nowhere/);
+  assert.match(await slow.textContent('#problems-count'), /Errors: [1-9]/);
+});
+
 test('a clear message when the engine cannot be loaded', async () => {
   const page = await env.newPage();
   await page.route('**/statelab_bg.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
