@@ -66,6 +66,9 @@ export function createEventsTable(container, { onSelect, t }) {
     spacer.style.height = `${rows.length * ROW}px`;
     grid.setAttribute('aria-rowcount', String(rows.length + 1));
     empty.hidden = rows.length > 0;
+    // Ids of 6 digits and more (limits lifted) widen the first column.
+    const digits = String(rows.at(-1)?.event.id ?? 0).length;
+    grid.style.setProperty('--ev-id', digits > 5 ? `${(digits * 0.62 + 0.6).toFixed(2)}em` : '');
     const height = scroller.clientHeight || 300;
     const first = Math.max(0, Math.floor(scroller.scrollTop / ROW) - MARGIN);
     const last = Math.min(rows.length, Math.ceil((scroller.scrollTop + height) / ROW) + MARGIN);

@@ -289,6 +289,30 @@ test('a 24,000-event history stays virtualised', async () => {
   await shot(page, 'big-history');
 });
 
+test('6-digit event ids fit the events table (limits lifted)', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await page.evaluate(() => window.__statelab.setLimits('lifted'));
+  await setDefinition(
+    page,
+    JSON.stringify({
+      StartAt: 'Init',
+      States: {
+        Init: { Type: 'Pass', Result: 0, ResultPath: '$.n', Next: 'Inc' },
+        Inc: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'More?' },
+        'More?': { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 26000, Next: 'Inc' }], Default: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    }),
+  );
+  await page.waitForSelector('[data-node-id="/States/More?"]');
+  assert.equal(await runToEnd(page, { timeout: 60000 }), 'SUCCEEDED');
+  await page.waitForFunction(() => Number(document.querySelector('.ev-body .ev-row:last-child')?.dataset.eventId) > 100000);
+  const cell = await page.$eval('.ev-body .ev-row:last-child .ev-c0', (el) => ({ text: el.textContent, fits: el.scrollWidth <= el.clientWidth }));
+  assert.ok(cell.fits, `id ${cell.text} is cut`);
+  await shot(page, 'six-digit-ids');
+});
+
 test('a shared definition with errors shows them although the engine loads slowly', async () => {
   const page = await env.newPage();
   await open(page, env.url);
