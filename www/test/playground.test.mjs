@@ -257,6 +257,26 @@ test('Portuguese: switch, remembered, and the default for a pt browser', async (
   assert.equal(await pt.textContent('#step'), 'Passo');
 });
 
+test('Portuguese at 1366 px: the header stays on one line while a run is paused or running', async () => {
+  const page = await env.newPage({ lang: 'pt-BR' });
+  await open(page, env.url);
+  const height = () => page.$eval('header.top', (el) => el.offsetHeight);
+  const idle = await height();
+  await page.click('#step');
+  await page.waitForFunction(() => document.querySelector('#run-status').dataset.status === 'paused');
+  assert.equal(await page.textContent('#run'), 'Continuar');
+  assert.equal(await height(), idle, 'paused');
+  // The callback example waits (running) for its token.
+  await page.click('#stop');
+  await waitForEnd(page);
+  await page.selectOption('#examples', 'callback');
+  await page.click('#run');
+  await page.waitForSelector('#tokens:not([hidden]) button', { timeout: 10000 });
+  assert.equal(await page.$eval('#run-status', (el) => el.dataset.status), 'running');
+  assert.equal(await height(), idle, 'running');
+  await shot(page, 'portuguese-running');
+});
+
 test('a 24,000-event history stays virtualised', async () => {
   const page = await env.newPage();
   await open(page, env.url);

@@ -44,7 +44,7 @@ export default {
 
   'runStatus.idle': '',
   'runStatus.running': 'Running…',
-  'runStatus.paused': 'Paused (step mode)',
+  'runStatus.paused': 'Paused',
   'runStatus.RUNNING': 'Running',
   'runStatus.SUCCEEDED': 'Succeeded',
   'runStatus.FAILED': 'Failed',

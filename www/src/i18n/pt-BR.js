@@ -44,7 +44,7 @@ export default {
 
   'runStatus.idle': '',
   'runStatus.running': 'Executando…',
-  'runStatus.paused': 'Pausada (modo passo a passo)',
+  'runStatus.paused': 'Pausada',
   'runStatus.RUNNING': 'Em execução',
   'runStatus.SUCCEEDED': 'Sucesso',
   'runStatus.FAILED': 'Falhou',
