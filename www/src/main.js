@@ -83,7 +83,8 @@ const definitionView = createDefinitionEditor($('definition-editor'), {
     }
   },
   onDiagnostics: (list) => {
-    diagnostics = list;
+    // In the order of the text, as the gutter shows them.
+    diagnostics = [...list].sort((a, b) => a.from - b.from || a.to - b.to);
     renderProblems();
   },
   onChange: () => scheduleRefresh(),

@@ -85,6 +85,15 @@ test('an error in the editor shows an inline diagnostic at its line, listed in P
   await page.waitForSelector('.notice-error');
 });
 
+test('Problems lists the diagnostics in the order of the text', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await setDefinition(page, JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B', End: true } } }, null, 2));
+  await page.waitForFunction(() => document.querySelectorAll('#problems li').length >= 2);
+  const lines = await page.$$eval('#problems .problem', (els) => els.map((e) => Number(e.dataset.line)));
+  assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+});
+
 test('a JSON syntax error is placed at its line too', async () => {
   const page = await env.newPage();
   await open(page, env.url);
