@@ -206,6 +206,7 @@ const answersPanel = createAnswersPanel($('answers'), {
   getAnswers: () => app.answers,
   setAnswers: (a) => (app.answers = a),
   onError: (message) => notice(message, { kind: 'error' }),
+  onNotice: (message) => notice(message),
 });
 
 const tokensPanel = createTokensPanel($('tokens'), {

@@ -51,12 +51,21 @@ test('task answers export as a MockConfigFile and import back with a test-case p
   );
   await page.setInputFiles('#answers input[type=file]', file);
   await page.waitForSelector('.test-case');
+  assert.match(await page.textContent('#notice'), /Test case Fine imported: it answers 4 Task state/);
   assert.equal(await runToEnd(page), 'SUCCEEDED');
   await page.selectOption('.test-case', { label: 'Empty' });
   assert.equal(await page.$eval('.answer-card[data-state="ProcessPayment"] select', (s) => s.value), 'none');
   await shot(page, 'answers-imported');
   assert.equal(await runToEnd(page), 'FAILED');
   assert.match(await page.textContent('#inspector'), /Order.OutOfStock/);
+
+  // A file about other states says so (it was silent); a file without test cases is explained.
+  writeFileSync(file, JSON.stringify({ StateMachines: { M: { TestCases: { Other: { Elsewhere: 'R' } } } }, MockedResponses: { R: { 0: { Return: 1 } } } }));
+  await page.setInputFiles('#answers input[type=file]', file);
+  await page.waitForFunction(() => /Other answers none/.test(document.querySelector('#notice').textContent));
+  writeFileSync(file, JSON.stringify({ hello: 1 }));
+  await page.setInputFiles('#answers input[type=file]', file);
+  await page.waitForFunction(() => /could not be read: it has no StateMachines/.test(document.querySelector('#notice').textContent));
 });
 
 test('a bad input or a bad mocked value stops Run with a message', async () => {
