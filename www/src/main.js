@@ -232,7 +232,36 @@ const inspector = createInspector($('inspector'), {
   // A state's visit in the inspector: its entered event in the table.
   onVisit: (visit) => table.selectEvent(visit.enteredEventId),
   iterationOf,
+  failureOf,
 });
+
+/**
+ * The error of a state's visit that did not end well (failed, or left by a Catch), from the
+ * history: its last failure event (a Task's TaskFailed, a JSONata EvaluationFailed, a Map's
+ * MapStateFailed…); or, when the execution ended in that state, the execution's failure.
+ * Null when the visit ended well (a retried error shows in errorDetails).
+ */
+function failureOf(visit) {
+  const rows = table.rows();
+  const nodeId = rows[visit.enteredEventId - 1]?.nodeId;
+  if (!nodeId) return null;
+  const errorOf = (event) => {
+    const key = Object.keys(event).find((k) => k.endsWith('EventDetails'));
+    const d = key ? event[key] : null;
+    return d && (d.error !== undefined || d.cause !== undefined) ? { error: d.error, cause: d.cause } : null;
+  };
+  let found = null;
+  for (let i = visit.enteredEventId; i < rows.length; i++) {
+    const { event, nodeId: at } = rows[i];
+    if (at !== nodeId) continue;
+    // Left through a Catch: its error; left normally (after retries at most): none.
+    if (/StateExited$/.test(event.type)) return visit.errorDetails?.catchIndex !== undefined ? found : null;
+    if (/StateEntered$/.test(event.type)) return found;
+    if (/(Failed|TimedOut)$/.test(event.type) && !event.type.startsWith('MapIteration')) found = errorOf(event) ?? found;
+  }
+  const last = rows.at(-1)?.event;
+  return found ?? (last && /^Execution(Failed|TimedOut|Aborted)$/.test(last.type) ? errorOf(last) : null);
+}
 
 /**
  * The Map iteration an event belongs to: history events chain to the one before them in

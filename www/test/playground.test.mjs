@@ -56,6 +56,10 @@ test('the delivery example also fails as designed with another test case, with c
   assert.equal(await status(page, '/States/ProcessPayment'), 'caught');
   assert.equal(await status(page, '/States/ReleaseStock'), 'succeeded');
   assert.equal(await status(page, '/States/PaymentDeclined'), 'failed');
+  // The caught state's visit names the error that its Catch handled.
+  await page.click('[data-node-id="/States/ProcessPayment"]');
+  await page.waitForSelector('#inspector .step-error');
+  assert.match(await page.textContent('#inspector .step-error'), /Payment.Declined/);
   await shot(page, 'main-failed-caught');
 });
 
@@ -83,6 +87,26 @@ test('an error in the editor shows an inline diagnostic at its line, listed in P
   // Run refuses and says why.
   await page.click('#run');
   await page.waitForSelector('.notice-error');
+});
+
+test('a state that failed shows its error and cause in the inspector', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  const definition = { QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $states.input.nope %}', End: true } } };
+  await setDefinition(page, JSON.stringify(definition, null, 2));
+  await page.waitForSelector('[data-node-id="/States/A"]');
+  assert.equal(await runToEnd(page), 'FAILED');
+  await page.click('[data-node-id="/States/A"]');
+  await page.waitForSelector('#inspector .step-error');
+  assert.match(await page.textContent('#inspector .step-error'), /States.QueryEvaluationError/);
+  assert.match(await page.textContent('#inspector .step-cause'), /field 'Output'/);
+  // A JSONPath state failing without an event of its own: the execution's error.
+  await setDefinition(page, JSON.stringify({ StartAt: 'B', States: { B: { Type: 'Pass', InputPath: '$.nope', End: true } } }, null, 2));
+  await page.waitForSelector('[data-node-id="/States/B"]');
+  assert.equal(await runToEnd(page), 'FAILED');
+  await page.click('[data-node-id="/States/B"]');
+  await page.waitForSelector('#inspector .step-error');
+  assert.match(await page.textContent('#inspector .step-error'), /States.Runtime/);
 });
 
 test('Problems lists the diagnostics in the order of the text', async () => {
