@@ -56,6 +56,8 @@ function selectTab(id) {
   }
   if (id === 'definition') definitionView.requestMeasure();
   if (id === 'input') inputView.requestMeasure();
+  // "Copy" copies the definition: shown with it only (on the Input tab it read as "copy the input").
+  $('copy-definition').hidden = id !== 'definition';
 }
 for (const tab of tabs) {
   tab.addEventListener('click', () => selectTab(tab.id.slice(4)));

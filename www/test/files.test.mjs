@@ -140,4 +140,9 @@ test('Copy puts the definition on the clipboard', async () => {
   assert.match(await page.textContent('#notice'), /copied/);
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(copied, await page.evaluate(() => window.__statelab.definitionText()));
+  // It goes with the definition: not offered on the other tabs.
+  await page.click('#tab-input');
+  assert.equal(await page.isVisible('#copy-definition'), false);
+  await page.click('#tab-definition');
+  assert.equal(await page.isVisible('#copy-definition'), true);
 });
