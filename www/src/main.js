@@ -541,6 +541,14 @@ renderExamplePicker();
 
 // ------------------------------------------------------------------ start-up
 
+/** Loads a shared link's content (never runs it); JS handlers in it are pointed out. */
+function loadShared(shared) {
+  loadContent({ definition: shared.definition, input: shared.input, answers: shared.answers ?? null });
+  const hasCode = Object.values(shared.answers ?? {}).some((a) => a?.mode === 'handler');
+  notice(hasCode ? t('share.loadedWithCode') : t('share.loaded'));
+  document.body.dataset.shared = 'true';
+}
+
 async function boot() {
   let shared = null;
   try {
@@ -549,10 +557,7 @@ async function boot() {
     notice(t('share.broken', { message: e.message }), { kind: 'error' });
   }
   if (shared) {
-    loadContent({ definition: shared.definition, input: shared.input, answers: shared.answers ?? null });
-    const hasCode = Object.values(shared.answers ?? {}).some((a) => a?.mode === 'handler');
-    notice(hasCode ? t('share.loadedWithCode') : t('share.loaded'));
-    document.body.dataset.shared = 'true';
+    loadShared(shared);
   } else {
     loadExample('delivery');
   }
@@ -585,8 +590,7 @@ window.addEventListener('hashchange', async () => {
   try {
     const shared = await decodeShare(location.hash);
     if (shared) {
-      loadContent({ definition: shared.definition, input: shared.input, answers: shared.answers ?? null });
-      notice(t('share.loaded'));
+      loadShared(shared);
     }
   } catch (e) {
     notice(t('share.broken', { message: e.message }), { kind: 'error' });

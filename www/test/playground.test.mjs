@@ -239,6 +239,12 @@ test('a shared link loads the content and does not run it', async () => {
   assert.match(await third.inputValue('.answer-card[data-state="Charge"] textarea'), /from a shared handler/);
   assert.equal(await runToEnd(third), 'SUCCEEDED');
   assert.match(await third.textContent('#inspector'), /refunded/);
+
+  // The same link pasted into an open playground (a hash change, no reload) warns too.
+  await other.goto(withCode);
+  await other.waitForFunction(() => /Charge/.test(window.__statelab.definitionText()));
+  assert.match(await other.textContent('#notice'), /JavaScript/);
+  assert.equal(await other.$eval('#run-status', (el) => el.dataset.status), 'idle');
 });
 
 test('state names and payloads are shown as text, never as markup', async () => {
