@@ -89,7 +89,13 @@ const definitionView = createDefinitionEditor($('definition-editor'), {
     diagnostics = [...list].sort((a, b) => a.from - b.from || a.to - b.to);
     renderProblems();
   },
-  onChange: () => scheduleRefresh(),
+  onChange: (text) => {
+    scheduleRefresh();
+    // Once edited, the text is no longer the example: the picker says so, and picking the
+    // example again restores it (picking the shown value fired no change).
+    const id = $('examples').value;
+    if (id && text !== exampleById(id).definition) $('examples').value = '';
+  },
   getStateNames: () => {
     try {
       app.lastStateNames = stateNames(JSON.parse(definitionView.state.doc.toString()));
@@ -543,6 +549,7 @@ renderExamplePicker();
 
 /** Loads a shared link's content (never runs it); JS handlers in it are pointed out. */
 function loadShared(shared) {
+  $('examples').value = '';
   loadContent({ definition: shared.definition, input: shared.input, answers: shared.answers ?? null });
   const hasCode = Object.values(shared.answers ?? {}).some((a) => a?.mode === 'handler');
   notice(hasCode ? t('share.loadedWithCode') : t('share.loaded'));

@@ -401,6 +401,19 @@ test('a clear message when the engine cannot be loaded', async () => {
   await shot(page, 'engine-failed');
 });
 
+test('an edited example can be restored by picking it again', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  const original = await page.evaluate(() => window.__statelab.definitionText());
+  assert.equal(await page.inputValue('#examples'), 'delivery');
+  await page.click('#definition-editor .cm-content');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type(' ');
+  assert.equal(await page.inputValue('#examples'), '');
+  await page.selectOption('#examples', 'delivery');
+  await page.waitForFunction((t) => window.__statelab.definitionText() === t, original);
+});
+
 test('completion offers state names after "Next" and fields of the state type', async () => {
   const page = await env.newPage();
   await open(page, env.url);
