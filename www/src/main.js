@@ -502,6 +502,8 @@ $('share').addEventListener('click', async () => {
 
 $('export-history').addEventListener('click', () => {
   const events = table.rows().map((r) => r.event);
+  // Nothing to save yet: an empty file would only puzzle.
+  if (!events.length) return notice(t('events.empty'));
   download('history.json', `${JSON.stringify({ events }, null, 2)}\n`);
 });
 
