@@ -352,9 +352,11 @@ function setRunStatus(s) {
   $('graph').closest('.pane').dataset.run = s;
 }
 
-// "lifted": no cap on history events, payload size or transitions (a 10,000-item inline
-// Map writes 80,000 events; the service, and the "service" setting, stop at 25,000).
-const LIFTED_LIMITS = { maxHistoryEvents: 0, maxPayloadBytes: 0, maxTransitions: 0 };
+// "lifted": no cap on payload size or transitions, and 500,000 history events instead of
+// the service's 25,000 (a 10,000-item inline Map writes 80,000). Not unbounded: an endless
+// loop reached ~1,030,000 events in 2 s and the engine ran out of memory ("internal
+// engine error") before Stop could be pressed; at 500,000 it fails cleanly.
+const LIFTED_LIMITS = { maxHistoryEvents: 500000, maxPayloadBytes: 0, maxTransitions: 0 };
 
 function readSeed() {
   const n = Number($('seed').value);

@@ -348,6 +348,27 @@ test('a 24,000-event history stays virtualised', async () => {
   await shot(page, 'big-history');
 });
 
+test('an endless loop with the limits lifted ends cleanly at 500,000 events (not in an engine crash)', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await page.evaluate(() => window.__statelab.setLimits('lifted'));
+  await setDefinition(
+    page,
+    JSON.stringify({
+      StartAt: 'P',
+      States: {
+        P: { Type: 'Pass', Next: 'C' },
+        C: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'D' }], Default: 'P' },
+        D: { Type: 'Succeed' },
+      },
+    }),
+  );
+  await page.waitForSelector('[data-node-id="/States/D"]');
+  assert.equal(await runToEnd(page, { timeout: 90000 }), 'FAILED');
+  assert.match(await page.textContent('#inspector'), /maximum number of history events \(500000\)/);
+  assert.equal(await page.$$eval('.notice-error:not([hidden])', (els) => els.length), 0);
+});
+
 test('6-digit event ids fit the events table (limits lifted)', async () => {
   const page = await env.newPage();
   await open(page, env.url);

@@ -18,7 +18,7 @@ export default {
   'header.limits': 'Limits',
   'header.limitsService': 'service',
   'header.limitsLifted': 'lifted',
-  'header.limitsHint': "History events, payload size and transitions: the service's limits (25,000 events, 256 KiB) or none",
+  'header.limitsHint': "History events, payload size and transitions: the service's limits (25,000 events, 256 KiB) or lifted (500,000 events, no size limit)",
   'header.share': 'Share',
   'header.exportHistory': 'Export history',
   'header.copy': 'Copy',
