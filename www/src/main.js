@@ -330,7 +330,7 @@ const runner = createRunner({
     inspector.showResult(result);
   },
   onError: (message, m) => {
-    notice(message, { kind: 'error' });
+    notice(m?.key ? t(m.key, m.params) : message, { kind: 'error' });
     if (!m.keepRunning) setRunStatus('idle');
   },
   onWorkerError: (e) => notice(t('run.workerFailed', { message: e.message }), { kind: 'error' }),

@@ -132,6 +132,14 @@ test('a JS handler that does not compile is reported when Run is pressed', async
   await page.click('[data-node-id="/States/CheckStock"]');
   await page.waitForSelector('#inspector .step-afterResultSelector');
   assert.deepEqual(JSON.parse(await page.textContent('#inspector .step-afterResultSelector pre')), { available: true, warehouse: 'ORD-1001' });
+
+  // In Portuguese the message is Portuguese (it came from the worker in English).
+  await page.selectOption('#lang', 'pt-BR');
+  await page.click('#tab-answers');
+  await page.fill('.answer-card[data-state="CheckStock"] textarea', 'return {');
+  await page.click('#run');
+  await page.waitForFunction(() => /O handler de "CheckStock" não compila/.test(document.querySelector('#notice').textContent));
+  await page.selectOption('#lang', 'en');
 });
 
 test('Copy puts the definition on the clipboard', async () => {

@@ -51,6 +51,7 @@ export default {
   'runStatus.TIMED_OUT': 'Timed out',
   'runStatus.ABORTED': 'Aborted',
 
+  'run.handlerCompile': 'The handler of "{name}" does not compile: {message}',
   'run.definitionErrors': 'The definition has {n} error(s): fix them before running (see Problems).',
   'run.badInput': 'The input is not valid JSON: {message}',
   'run.badAnswer': 'A task answer is not valid JSON: {message}',

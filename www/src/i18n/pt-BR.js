@@ -51,6 +51,7 @@ export default {
   'runStatus.TIMED_OUT': 'Tempo esgotado',
   'runStatus.ABORTED': 'Abortada',
 
+  'run.handlerCompile': 'O handler de "{name}" não compila: {message}',
   'run.definitionErrors': 'A definição tem {n} erro(s): corrija-os antes de executar (veja Problemas).',
   'run.badInput': 'A entrada não é um JSON válido: {message}',
   'run.badAnswer': 'Uma resposta de tarefa não é um JSON válido: {message}',
