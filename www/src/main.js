@@ -498,7 +498,9 @@ $('share').addEventListener('click', async () => {
   } catch {
     // no clipboard permission: the link is in the field and the address bar
   }
-  notice(copied ? t('share.copied') : t('share.ready'), { extra: field });
+  // Links this long get cut by chat apps, mail and some servers (a 1 MB input made 340 KB).
+  const long = url.length > 32000 ? ` ${t('share.long', { kb: Math.round(url.length / 1024) })}` : '';
+  notice((copied ? t('share.copied') : t('share.ready')) + long, { kind: long ? 'warning' : 'info', extra: field });
   field.select();
 });
 

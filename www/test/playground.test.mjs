@@ -240,6 +240,12 @@ test('a shared link loads the content and does not run it', async () => {
   assert.equal(await runToEnd(third), 'SUCCEEDED');
   assert.match(await third.textContent('#inspector'), /refunded/);
 
+  // A link too long for chat apps and mail says so.
+  await page.evaluate(() => window.__statelab.setInput(JSON.stringify({ noise: Array.from({ length: 8000 }, () => Math.random().toString(36)).join('') })));
+  await page.click('#share');
+  await page.waitForFunction(() => /KB: chat apps|KB long/.test(document.querySelector('#notice').textContent));
+  assert.ok(await page.$('#notice.notice-warning'));
+
   // The same link pasted into an open playground (a hash change, no reload) warns too.
   await other.goto(withCode);
   await other.waitForFunction(() => /Charge/.test(window.__statelab.definitionText()));

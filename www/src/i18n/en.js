@@ -151,6 +151,7 @@ export default {
 
   'share.copied': 'Link copied. It carries the definition, input and task answers; opening it does not run anything.',
   'share.ready': 'Share this link (it carries the definition, input and task answers):',
+  'share.long': 'It is {kb} KB long: chat apps, mail and some servers cut links this long.',
   'share.link': 'Share link',
   'share.loaded': 'Loaded from a shared link. Nothing has run: press Run when ready.',
   'share.loadedWithCode': 'Loaded from a shared link that contains JavaScript task handlers. Read them (Task answers) before pressing Run.',

@@ -151,6 +151,7 @@ export default {
 
   'share.copied': 'Link copiado. Ele leva a definição, a entrada e as respostas das tarefas; abri-lo não executa nada.',
   'share.ready': 'Compartilhe este link (ele leva a definição, a entrada e as respostas das tarefas):',
+  'share.long': 'Ele tem {kb} KB: apps de conversa, e-mail e alguns servidores cortam links tão longos.',
   'share.link': 'Link de compartilhamento',
   'share.loaded': 'Carregado de um link compartilhado. Nada foi executado: clique em Executar quando quiser.',
   'share.loadedWithCode': 'Carregado de um link compartilhado que contém handlers em JavaScript. Leia-os (Respostas das tarefas) antes de clicar em Executar.',
