@@ -30,6 +30,8 @@ const options = {
   format: 'esm',
   target: ['chrome110', 'firefox115', 'safari16.4'],
   minify: !watch,
+  // Error classes keep their names (the package's errors are named after their class).
+  keepNames: true,
   sourcemap: true,
   // Examples keep their exact text (formatting included): JSON files are loaded as text.
   loader: { '.json': 'text' },

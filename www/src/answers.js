@@ -85,7 +85,7 @@ export function runAnswers(answers, taskNames) {
 }
 
 /** The answers panel. `getTasks()` → Task nodes of the current graph; `answers` is shared state. */
-export function createAnswersPanel(container, { t, getTasks, getAnswers, setAnswers, onError }) {
+export function createAnswersPanel(container, { t, getTasks, getAnswers, setAnswers, onError, onNotice }) {
   let imported = null; // { mock, cases }
   let chosenCase = '';
 
@@ -234,6 +234,12 @@ export function createAnswersPanel(container, { t, getTasks, getAnswers, setAnsw
         if (!f) return;
         try {
           importMock(JSON.parse(await f.text()));
+          // Say what was imported: a test case about other states changes nothing.
+          const names = new Set(getTasks().map((n) => n.name));
+          const answered = Object.entries(getAnswers()).filter(([n, a]) => names.has(n) && a.mode === 'mock' && a.responses.length).length;
+          const testCase = chosenCase.slice(chosenCase.indexOf('/') + 1);
+          if (answered) onNotice?.(t('answers.imported', { testCase, n: answered }));
+          else onError(t('answers.importedNone', { testCase }));
         } catch (e) {
           onError(t('answers.importFailed', { message: e.message }));
         }
@@ -279,7 +285,7 @@ export function createAnswersPanel(container, { t, getTasks, getAnswers, setAnsw
 
   function importMock(mock, testCase) {
     const cases = testCasesOf(mock);
-    if (!cases.length) throw new Error('no StateMachines.*.TestCases');
+    if (!cases.length) throw new Error(t('answers.noTestCases'));
     imported = { mock, cases };
     const c = cases.find((x) => x.testCase === testCase) ?? cases[0];
     applyCase(`${c.machine}/${c.testCase}`);

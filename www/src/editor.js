@@ -1,6 +1,6 @@
 // The CodeMirror 6 editors: the definition (JSON, the engine's diagnostics as you type,
 // completion of state names and ASL fields) and the input (JSON, parse errors).
-import { Compartment, EditorState } from '@codemirror/state';
+import { Compartment, EditorState, StateEffect } from '@codemirror/state';
 import {
   EditorView,
   drawSelection,
@@ -24,6 +24,15 @@ import {
 import { forceLinting, linter, lintGutter, lintKeymap } from '@codemirror/lint';
 
 export { forceLinting };
+
+// Asks the definition's linter to check again although the text did not change (the
+// engine was not loaded at the first check, which found nothing to say).
+const relintEffect = StateEffect.define();
+const needsRelint = (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(relintEffect)));
+export function relint(view) {
+  view.dispatch({ effects: relintEffect.of(null) });
+  forceLinting(view);
+}
 import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/search';
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { locatePointer, valueEnd } from './json-pointer.js';
@@ -251,7 +260,7 @@ export function createDefinitionEditor(parent, { doc, validate, onDiagnostics, o
     state: EditorState.create({
       doc,
       extensions: basics([
-        linter(source, { delay: 250 }),
+        linter(source, { delay: 250, needsRefresh: needsRelint }),
         lintGutter(),
         autocompletion({ override: [aslCompletion(getStateNames, labels)] }),
         aria.of(EditorView.contentAttributes.of({ 'aria-label': labels.aria() })),

@@ -21,7 +21,12 @@ export function eventSummary(event) {
 
 export function elapsed(event, start) {
   const ms = new Date(event.timestamp).getTime() - start;
-  return `+${(ms / 1000).toFixed(3)}s`;
+  // Past 10,000 s (long Waits in virtual time) seconds with decimals no longer fit the
+  // column: days and hours, or hours and minutes (the exact time is in the row's title).
+  if (ms < 1e7) return `+${(ms / 1000).toFixed(3)}s`;
+  const m = Math.floor(ms / 60000);
+  const d = Math.floor(m / 1440);
+  return d ? `+${d}d ${Math.floor((m % 1440) / 60)}h` : `+${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
 export function createEventsTable(container, { onSelect, t }) {
@@ -66,6 +71,9 @@ export function createEventsTable(container, { onSelect, t }) {
     spacer.style.height = `${rows.length * ROW}px`;
     grid.setAttribute('aria-rowcount', String(rows.length + 1));
     empty.hidden = rows.length > 0;
+    // Ids of 6 digits and more (limits lifted) widen the first column.
+    const digits = String(rows.at(-1)?.event.id ?? 0).length;
+    grid.style.setProperty('--ev-id', digits > 5 ? `${(digits * 0.62 + 0.6).toFixed(2)}em` : '');
     const height = scroller.clientHeight || 300;
     const first = Math.max(0, Math.floor(scroller.scrollTop / ROW) - MARGIN);
     const last = Math.min(rows.length, Math.ceil((scroller.scrollTop + height) / ROW) + MARGIN);
@@ -85,6 +93,7 @@ export function createEventsTable(container, { onSelect, t }) {
         cells[1].textContent = r.event.type;
         cells[2].textContent = r.stateName ?? '';
         cells[3].textContent = elapsed(r.event, start);
+        cells[3].title = r.event.timestamp;
         cells[4].textContent = r.summary ??= eventSummary(r.event);
         el.classList.toggle('ev-fail', /Failed|TimedOut|Aborted/.test(r.event.type));
       }

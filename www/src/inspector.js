@@ -22,7 +22,7 @@ function block(label, value, cls) {
   return h('section', { class: `insp-step ${cls ?? ''}` }, h('h4', {}, label), h('pre', { class: 'insp-json' }, pretty(value)));
 }
 
-export function createInspector(container, { t, loadVisits, describeNode, onVisit, iterationOf }) {
+export function createInspector(container, { t, loadVisits, describeNode, onVisit, iterationOf, failureOf }) {
   let current = { kind: 'none' };
   let token = 0;
 
@@ -77,6 +77,13 @@ export function createInspector(container, { t, loadVisits, describeNode, onVisi
       const steps = h('div', { class: 'insp-steps' });
       for (const [field, key] of STEPS) {
         if (field in visit) steps.append(block(t(key), visit[field], `step-${field}`));
+      }
+      const failure = failureOf?.(visit);
+      if (failure) {
+        if (failure.error !== undefined) steps.append(block(t('inspector.error'), failure.error, 'step-error'));
+        if (failure.cause !== undefined) {
+          steps.append(h('section', { class: 'insp-step step-cause' }, h('h4', {}, t('inspector.cause')), h('pre', { class: 'insp-json' }, failure.cause)));
+        }
       }
       parts.push(steps);
     }

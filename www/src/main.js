@@ -4,7 +4,7 @@ import './app.css';
 import { LANGUAGES, applyI18n, detectLanguage, language, onLanguageChange, setLanguage, t } from './i18n/index.js';
 import { StateMachine, loadEngine, validate } from './engine.js';
 import { createGraphView } from './graph/view.js';
-import { CM_PHRASES, createDefinitionEditor, createJsonEditor, forceLinting, jumpTo, setText, stateNames } from './editor.js';
+import { CM_PHRASES, createDefinitionEditor, createJsonEditor, jumpTo, relint, setText, stateNames } from './editor.js';
 import { createEventsTable } from './events-table.js';
 import { createInspector } from './inspector.js';
 import { answersFromMock, createAnswersPanel, emptyAnswer, runAnswers } from './answers.js';
@@ -56,6 +56,8 @@ function selectTab(id) {
   }
   if (id === 'definition') definitionView.requestMeasure();
   if (id === 'input') inputView.requestMeasure();
+  // "Copy" copies the definition: shown with it only (on the Input tab it read as "copy the input").
+  $('copy-definition').hidden = id !== 'definition';
 }
 for (const tab of tabs) {
   tab.addEventListener('click', () => selectTab(tab.id.slice(4)));
@@ -83,10 +85,17 @@ const definitionView = createDefinitionEditor($('definition-editor'), {
     }
   },
   onDiagnostics: (list) => {
-    diagnostics = list;
+    // In the order of the text, as the gutter shows them.
+    diagnostics = [...list].sort((a, b) => a.from - b.from || a.to - b.to);
     renderProblems();
   },
-  onChange: () => scheduleRefresh(),
+  onChange: (text) => {
+    scheduleRefresh();
+    // Once edited, the text is no longer the example: the picker says so, and picking the
+    // example again restores it (picking the shown value fired no change).
+    const id = $('examples').value;
+    if (id && text !== exampleById(id).definition) $('examples').value = '';
+  },
   getStateNames: () => {
     try {
       app.lastStateNames = stateNames(JSON.parse(definitionView.state.doc.toString()));
@@ -205,6 +214,7 @@ const answersPanel = createAnswersPanel($('answers'), {
   getAnswers: () => app.answers,
   setAnswers: (a) => (app.answers = a),
   onError: (message) => notice(message, { kind: 'error' }),
+  onNotice: (message) => notice(message),
 });
 
 const tokensPanel = createTokensPanel($('tokens'), {
@@ -230,7 +240,36 @@ const inspector = createInspector($('inspector'), {
   // A state's visit in the inspector: its entered event in the table.
   onVisit: (visit) => table.selectEvent(visit.enteredEventId),
   iterationOf,
+  failureOf,
 });
+
+/**
+ * The error of a state's visit that did not end well (failed, or left by a Catch), from the
+ * history: its last failure event (a Task's TaskFailed, a JSONata EvaluationFailed, a Map's
+ * MapStateFailed…); or, when the execution ended in that state, the execution's failure.
+ * Null when the visit ended well (a retried error shows in errorDetails).
+ */
+function failureOf(visit) {
+  const rows = table.rows();
+  const nodeId = rows[visit.enteredEventId - 1]?.nodeId;
+  if (!nodeId) return null;
+  const errorOf = (event) => {
+    const key = Object.keys(event).find((k) => k.endsWith('EventDetails'));
+    const d = key ? event[key] : null;
+    return d && (d.error !== undefined || d.cause !== undefined) ? { error: d.error, cause: d.cause } : null;
+  };
+  let found = null;
+  for (let i = visit.enteredEventId; i < rows.length; i++) {
+    const { event, nodeId: at } = rows[i];
+    if (at !== nodeId) continue;
+    // Left through a Catch: its error; left normally (after retries at most): none.
+    if (/StateExited$/.test(event.type)) return visit.errorDetails?.catchIndex !== undefined ? found : null;
+    if (/StateEntered$/.test(event.type)) return found;
+    if (/(Failed|TimedOut)$/.test(event.type) && !event.type.startsWith('MapIteration')) found = errorOf(event) ?? found;
+  }
+  const last = rows.at(-1)?.event;
+  return found ?? (last && /^Execution(Failed|TimedOut|Aborted)$/.test(last.type) ? errorOf(last) : null);
+}
 
 /**
  * The Map iteration an event belongs to: history events chain to the one before them in
@@ -291,7 +330,7 @@ const runner = createRunner({
     inspector.showResult(result);
   },
   onError: (message, m) => {
-    notice(message, { kind: 'error' });
+    notice(m?.key ? t(m.key, m.params) : message, { kind: 'error' });
     if (!m.keepRunning) setRunStatus('idle');
   },
   onWorkerError: (e) => notice(t('run.workerFailed', { message: e.message }), { kind: 'error' }),
@@ -313,9 +352,11 @@ function setRunStatus(s) {
   $('graph').closest('.pane').dataset.run = s;
 }
 
-// "lifted": no cap on history events, payload size or transitions (a 10,000-item inline
-// Map writes 80,000 events; the service, and the "service" setting, stop at 25,000).
-const LIFTED_LIMITS = { maxHistoryEvents: 0, maxPayloadBytes: 0, maxTransitions: 0 };
+// "lifted": no cap on payload size or transitions, and 500,000 history events instead of
+// the service's 25,000 (a 10,000-item inline Map writes 80,000). Not unbounded: an endless
+// loop reached ~1,030,000 events in 2 s and the engine ran out of memory ("internal
+// engine error") before Stop could be pressed; at 500,000 it fails cleanly.
+const LIFTED_LIMITS = { maxHistoryEvents: 500000, maxPayloadBytes: 0, maxTransitions: 0 };
 
 function readSeed() {
   const n = Number($('seed').value);
@@ -457,12 +498,16 @@ $('share').addEventListener('click', async () => {
   } catch {
     // no clipboard permission: the link is in the field and the address bar
   }
-  notice(copied ? t('share.copied') : t('share.ready'), { extra: field });
+  // Links this long get cut by chat apps, mail and some servers (a 1 MB input made 340 KB).
+  const long = url.length > 32000 ? ` ${t('share.long', { kb: Math.round(url.length / 1024) })}` : '';
+  notice((copied ? t('share.copied') : t('share.ready')) + long, { kind: long ? 'warning' : 'info', extra: field });
   field.select();
 });
 
 $('export-history').addEventListener('click', () => {
   const events = table.rows().map((r) => r.event);
+  // Nothing to save yet: an empty file would only puzzle.
+  if (!events.length) return notice(t('events.empty'));
   download('history.json', `${JSON.stringify({ events }, null, 2)}\n`);
 });
 
@@ -508,6 +553,15 @@ renderExamplePicker();
 
 // ------------------------------------------------------------------ start-up
 
+/** Loads a shared link's content (never runs it); JS handlers in it are pointed out. */
+function loadShared(shared) {
+  $('examples').value = '';
+  loadContent({ definition: shared.definition, input: shared.input, answers: shared.answers ?? null });
+  const hasCode = Object.values(shared.answers ?? {}).some((a) => a?.mode === 'handler');
+  notice(hasCode ? t('share.loadedWithCode') : t('share.loaded'));
+  document.body.dataset.shared = 'true';
+}
+
 async function boot() {
   let shared = null;
   try {
@@ -516,10 +570,7 @@ async function boot() {
     notice(t('share.broken', { message: e.message }), { kind: 'error' });
   }
   if (shared) {
-    loadContent({ definition: shared.definition, input: shared.input, answers: shared.answers ?? null });
-    const hasCode = Object.values(shared.answers ?? {}).some((a) => a?.mode === 'handler');
-    notice(hasCode ? t('share.loadedWithCode') : t('share.loaded'));
-    document.body.dataset.shared = 'true';
+    loadShared(shared);
   } else {
     loadExample('delivery');
   }
@@ -537,7 +588,7 @@ async function boot() {
   document.body.dataset.engine = 'ready';
   setRunStatus('idle');
   // Lint again now that the engine can validate.
-  forceLinting(definitionView);
+  relint(definitionView);
   await refreshDefinition();
   if (shared) answersPanel.render();
   else {
@@ -552,8 +603,7 @@ window.addEventListener('hashchange', async () => {
   try {
     const shared = await decodeShare(location.hash);
     if (shared) {
-      loadContent({ definition: shared.definition, input: shared.input, answers: shared.answers ?? null });
-      notice(t('share.loaded'));
+      loadShared(shared);
     }
   } catch (e) {
     notice(t('share.broken', { message: e.message }), { kind: 'error' });

@@ -68,7 +68,11 @@ function compileHandlers(sources, r) {
     try {
       fn = new AsyncFunction('input', 'context', 'TaskFailure', body);
     } catch (e) {
-      throw new Error(`the handler of "${stateName}" does not compile: ${e.message}`);
+      // Translated by the page (run.handlerCompile); the English text for other callers.
+      throw Object.assign(new Error(`the handler of "${stateName}" does not compile: ${e.message}`), {
+        key: 'run.handlerCompile',
+        params: { name: stateName, message: e.message },
+      });
     }
     handlers[stateName] = (input, context) => {
       // The page sees the history up to this task even if the handler never returns.
@@ -110,7 +114,7 @@ function start(msg) {
   try {
     handlers = compileHandlers(msg.handlers, r);
   } catch (e) {
-    post({ type: 'runError', runId: r.id, message: e.message });
+    post({ type: 'runError', runId: r.id, message: e.message, key: e.key, params: e.params });
     r.done = true;
     return;
   }

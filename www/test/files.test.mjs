@@ -21,6 +21,9 @@ async function downloaded(page, click) {
 test('Export history saves the events as GetExecutionHistory JSON', async () => {
   const page = await env.newPage();
   await open(page, env.url);
+  // Before any run there is nothing to save: a word instead of an empty file.
+  await page.click('#export-history');
+  await page.waitForFunction(() => /No events yet/.test(document.querySelector('#notice').textContent));
   assert.equal(await runToEnd(page), 'SUCCEEDED');
   const history = await downloaded(page, () => page.click('#export-history'));
   assert.equal(history.events.length, 39);
@@ -51,12 +54,21 @@ test('task answers export as a MockConfigFile and import back with a test-case p
   );
   await page.setInputFiles('#answers input[type=file]', file);
   await page.waitForSelector('.test-case');
+  assert.match(await page.textContent('#notice'), /Test case Fine imported: it answers 4 Task state/);
   assert.equal(await runToEnd(page), 'SUCCEEDED');
   await page.selectOption('.test-case', { label: 'Empty' });
   assert.equal(await page.$eval('.answer-card[data-state="ProcessPayment"] select', (s) => s.value), 'none');
   await shot(page, 'answers-imported');
   assert.equal(await runToEnd(page), 'FAILED');
   assert.match(await page.textContent('#inspector'), /Order.OutOfStock/);
+
+  // A file about other states says so (it was silent); a file without test cases is explained.
+  writeFileSync(file, JSON.stringify({ StateMachines: { M: { TestCases: { Other: { Elsewhere: 'R' } } } }, MockedResponses: { R: { 0: { Return: 1 } } } }));
+  await page.setInputFiles('#answers input[type=file]', file);
+  await page.waitForFunction(() => /Other answers none/.test(document.querySelector('#notice').textContent));
+  writeFileSync(file, JSON.stringify({ hello: 1 }));
+  await page.setInputFiles('#answers input[type=file]', file);
+  await page.waitForFunction(() => /could not be read: it has no StateMachines/.test(document.querySelector('#notice').textContent));
 });
 
 test('a bad input or a bad mocked value stops Run with a message', async () => {
@@ -74,6 +86,18 @@ test('a bad input or a bad mocked value stops Run with a message', async () => {
   await page.click('#run');
   await page.waitForFunction(() => /CheckStock/.test(document.querySelector('#notice').textContent));
   assert.equal(await page.$eval('#run-status', (el) => el.dataset.status), 'idle');
+});
+
+test('an input over the service size limit is refused with a readable message', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await setInput(page, JSON.stringify({ data: 'x'.repeat(300 * 1024) }));
+  await page.click('#run');
+  await page.waitForSelector('.notice-error');
+  const text = await page.$eval('#notice .notice-text', (el) => el.textContent);
+  // The error class keeps its name in the minified bundle (it read "E: ..." before).
+  assert.match(text, /^InvalidExecutionInputError: .*262144 bytes/);
+  assert.deepEqual(page.errors, []);
 });
 
 test('the seed makes UUIDs repeatable and changes them', async () => {
@@ -108,6 +132,14 @@ test('a JS handler that does not compile is reported when Run is pressed', async
   await page.click('[data-node-id="/States/CheckStock"]');
   await page.waitForSelector('#inspector .step-afterResultSelector');
   assert.deepEqual(JSON.parse(await page.textContent('#inspector .step-afterResultSelector pre')), { available: true, warehouse: 'ORD-1001' });
+
+  // In Portuguese the message is Portuguese (it came from the worker in English).
+  await page.selectOption('#lang', 'pt-BR');
+  await page.click('#tab-answers');
+  await page.fill('.answer-card[data-state="CheckStock"] textarea', 'return {');
+  await page.click('#run');
+  await page.waitForFunction(() => /O handler de "CheckStock" não compila/.test(document.querySelector('#notice').textContent));
+  await page.selectOption('#lang', 'en');
 });
 
 test('Copy puts the definition on the clipboard', async () => {
@@ -119,4 +151,9 @@ test('Copy puts the definition on the clipboard', async () => {
   assert.match(await page.textContent('#notice'), /copied/);
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(copied, await page.evaluate(() => window.__statelab.definitionText()));
+  // It goes with the definition: not offered on the other tabs.
+  await page.click('#tab-input');
+  assert.equal(await page.isVisible('#copy-definition'), false);
+  await page.click('#tab-definition');
+  assert.equal(await page.isVisible('#copy-definition'), true);
 });

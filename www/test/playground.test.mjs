@@ -56,6 +56,10 @@ test('the delivery example also fails as designed with another test case, with c
   assert.equal(await status(page, '/States/ProcessPayment'), 'caught');
   assert.equal(await status(page, '/States/ReleaseStock'), 'succeeded');
   assert.equal(await status(page, '/States/PaymentDeclined'), 'failed');
+  // The caught state's visit names the error that its Catch handled.
+  await page.click('[data-node-id="/States/ProcessPayment"]');
+  await page.waitForSelector('#inspector .step-error');
+  assert.match(await page.textContent('#inspector .step-error'), /Payment.Declined/);
   await shot(page, 'main-failed-caught');
 });
 
@@ -83,6 +87,35 @@ test('an error in the editor shows an inline diagnostic at its line, listed in P
   // Run refuses and says why.
   await page.click('#run');
   await page.waitForSelector('.notice-error');
+});
+
+test('a state that failed shows its error and cause in the inspector', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  const definition = { QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $states.input.nope %}', End: true } } };
+  await setDefinition(page, JSON.stringify(definition, null, 2));
+  await page.waitForSelector('[data-node-id="/States/A"]');
+  assert.equal(await runToEnd(page), 'FAILED');
+  await page.click('[data-node-id="/States/A"]');
+  await page.waitForSelector('#inspector .step-error');
+  assert.match(await page.textContent('#inspector .step-error'), /States.QueryEvaluationError/);
+  assert.match(await page.textContent('#inspector .step-cause'), /field 'Output'/);
+  // A JSONPath state failing without an event of its own: the execution's error.
+  await setDefinition(page, JSON.stringify({ StartAt: 'B', States: { B: { Type: 'Pass', InputPath: '$.nope', End: true } } }, null, 2));
+  await page.waitForSelector('[data-node-id="/States/B"]');
+  assert.equal(await runToEnd(page), 'FAILED');
+  await page.click('[data-node-id="/States/B"]');
+  await page.waitForSelector('#inspector .step-error');
+  assert.match(await page.textContent('#inspector .step-error'), /States.Runtime/);
+});
+
+test('Problems lists the diagnostics in the order of the text', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await setDefinition(page, JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B', End: true } } }, null, 2));
+  await page.waitForFunction(() => document.querySelectorAll('#problems li').length >= 2);
+  const lines = await page.$$eval('#problems .problem', (els) => els.map((e) => Number(e.dataset.line)));
+  assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
 });
 
 test('a JSON syntax error is placed at its line too', async () => {
@@ -206,6 +239,18 @@ test('a shared link loads the content and does not run it', async () => {
   assert.match(await third.inputValue('.answer-card[data-state="Charge"] textarea'), /from a shared handler/);
   assert.equal(await runToEnd(third), 'SUCCEEDED');
   assert.match(await third.textContent('#inspector'), /refunded/);
+
+  // A link too long for chat apps and mail says so.
+  await page.evaluate(() => window.__statelab.setInput(JSON.stringify({ noise: Array.from({ length: 8000 }, () => Math.random().toString(36)).join('') })));
+  await page.click('#share');
+  await page.waitForFunction(() => /KB: chat apps|KB long/.test(document.querySelector('#notice').textContent));
+  assert.ok(await page.$('#notice.notice-warning'));
+
+  // The same link pasted into an open playground (a hash change, no reload) warns too.
+  await other.goto(withCode);
+  await other.waitForFunction(() => /Charge/.test(window.__statelab.definitionText()));
+  assert.match(await other.textContent('#notice'), /JavaScript/);
+  assert.equal(await other.$eval('#run-status', (el) => el.dataset.status), 'idle');
 });
 
 test('state names and payloads are shown as text, never as markup', async () => {
@@ -257,6 +302,26 @@ test('Portuguese: switch, remembered, and the default for a pt browser', async (
   assert.equal(await pt.textContent('#step'), 'Passo');
 });
 
+test('Portuguese at 1366 px: the header stays on one line while a run is paused or running', async () => {
+  const page = await env.newPage({ lang: 'pt-BR' });
+  await open(page, env.url);
+  const height = () => page.$eval('header.top', (el) => el.offsetHeight);
+  const idle = await height();
+  await page.click('#step');
+  await page.waitForFunction(() => document.querySelector('#run-status').dataset.status === 'paused');
+  assert.equal(await page.textContent('#run'), 'Continuar');
+  assert.equal(await height(), idle, 'paused');
+  // The callback example waits (running) for its token.
+  await page.click('#stop');
+  await waitForEnd(page);
+  await page.selectOption('#examples', 'callback');
+  await page.click('#run');
+  await page.waitForSelector('#tokens:not([hidden]) button', { timeout: 10000 });
+  assert.equal(await page.$eval('#run-status', (el) => el.dataset.status), 'running');
+  assert.equal(await height(), idle, 'running');
+  await shot(page, 'portuguese-running');
+});
+
 test('a 24,000-event history stays virtualised', async () => {
   const page = await env.newPage();
   await open(page, env.url);
@@ -289,6 +354,70 @@ test('a 24,000-event history stays virtualised', async () => {
   await shot(page, 'big-history');
 });
 
+test('an endless loop with the limits lifted ends cleanly at 500,000 events (not in an engine crash)', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await page.evaluate(() => window.__statelab.setLimits('lifted'));
+  await setDefinition(
+    page,
+    JSON.stringify({
+      StartAt: 'P',
+      States: {
+        P: { Type: 'Pass', Next: 'C' },
+        C: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'D' }], Default: 'P' },
+        D: { Type: 'Succeed' },
+      },
+    }),
+  );
+  await page.waitForSelector('[data-node-id="/States/D"]');
+  assert.equal(await runToEnd(page, { timeout: 90000 }), 'FAILED');
+  assert.match(await page.textContent('#inspector'), /maximum number of history events \(500000\)/);
+  assert.equal(await page.$$eval('.notice-error:not([hidden])', (els) => els.length), 0);
+});
+
+test('6-digit event ids fit the events table (limits lifted)', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await page.evaluate(() => window.__statelab.setLimits('lifted'));
+  await setDefinition(
+    page,
+    JSON.stringify({
+      StartAt: 'Init',
+      States: {
+        Init: { Type: 'Pass', Result: 0, ResultPath: '$.n', Next: 'Inc' },
+        Inc: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'More?' },
+        'More?': { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 26000, Next: 'Inc' }], Default: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    }),
+  );
+  await page.waitForSelector('[data-node-id="/States/More?"]');
+  assert.equal(await runToEnd(page, { timeout: 60000 }), 'SUCCEEDED');
+  await page.waitForFunction(() => Number(document.querySelector('.ev-body .ev-row:last-child')?.dataset.eventId) > 100000);
+  const cell = await page.$eval('.ev-body .ev-row:last-child .ev-c0', (el) => ({ text: el.textContent, fits: el.scrollWidth <= el.clientWidth }));
+  assert.ok(cell.fits, `id ${cell.text} is cut`);
+  await shot(page, 'six-digit-ids');
+});
+
+test('a shared definition with errors shows them although the engine loads slowly', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  await setDefinition(page, JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' } } }, null, 2));
+  await page.click('#share');
+  const url = await page.inputValue('.share-url');
+  const slow = await env.newPage();
+  // The first check of the text happens before the engine is there.
+  await slow.route('**/statelab_bg.wasm', async (route) => {
+    await new Promise((r) => setTimeout(r, 1200));
+    await route.continue();
+  });
+  await slow.goto(url);
+  await slow.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 20000 });
+  await slow.waitForSelector('#problems li', { timeout: 3000 });
+  assert.match(await slow.textContent('#problems'), /Nowhere/);
+  assert.match(await slow.textContent('#problems-count'), /Errors: [1-9]/);
+});
+
 test('a clear message when the engine cannot be loaded', async () => {
   const page = await env.newPage();
   await page.route('**/statelab_bg.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
@@ -297,6 +426,19 @@ test('a clear message when the engine cannot be loaded', async () => {
   assert.match(await page.textContent('#load-error'), /could not be loaded/);
   assert.ok(await page.$eval('#run', (b) => b.disabled));
   await shot(page, 'engine-failed');
+});
+
+test('an edited example can be restored by picking it again', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  const original = await page.evaluate(() => window.__statelab.definitionText());
+  assert.equal(await page.inputValue('#examples'), 'delivery');
+  await page.click('#definition-editor .cm-content');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type(' ');
+  assert.equal(await page.inputValue('#examples'), '');
+  await page.selectOption('#examples', 'delivery');
+  await page.waitForFunction((t) => window.__statelab.definitionText() === t, original);
 });
 
 test('completion offers state names after "Next" and fields of the state type', async () => {

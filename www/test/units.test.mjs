@@ -7,6 +7,7 @@ import { diagnosticRange, lineColumn, stateNames } from '../src/editor.js';
 import { createStatusTracker } from '../src/statuses.js';
 import { answersFromMock, runAnswers, testCasesOf } from '../src/answers.js';
 import { decodeShare, encodeShare } from '../src/share.js';
+import { elapsed } from '../src/events-table.js';
 
 const text = '{\n  "StartAt": "A",\n  "States": {\n    "A": { "Type": "Pass", "Next": "B" },\n    "C": [1, { "x": 2 }]\n  }\n}';
 
@@ -95,4 +96,13 @@ test('share links round-trip, unicode included, and refuse garbage', async () =>
   assert.deepEqual(await decodeShare(hash), { v: 1, ...content });
   assert.equal(await decodeShare('#other'), null);
   await assert.rejects(decodeShare('#s=AAAA'));
+});
+
+test('elapsed times stay short enough for their column', () => {
+  const start = Date.parse('2025-01-01T00:00:00Z');
+  const at = (iso) => elapsed({ timestamp: iso }, start);
+  assert.equal(at('2025-01-01T00:30:02Z'), '+1802.000s');
+  assert.equal(at('2025-01-01T05:07:00Z'), '+5h 7m');
+  // A one-year Wait in virtual time read "+3153600…".
+  assert.equal(at('2026-01-01T00:00:00.001Z'), '+365d 0h');
 });
