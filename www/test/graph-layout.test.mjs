@@ -31,7 +31,7 @@ function borderDistance(p, r) {
   return Math.min(p.x - r.l, r.r - p.x, p.y - r.t, r.b - p.y);
 }
 
-for (const name of ['delivery', 'hundred', 'nested', 'choices', 'hostile']) {
+for (const name of ['delivery', 'hundred', 'nested', 'choices', 'hostile', 'branch-order']) {
   test(`${name}: a clean layout`, async () => {
     const graph = fixture(name);
     const t0 = performance.now();
@@ -152,4 +152,16 @@ test('an empty or odd graph model does not throw', async () => {
   g.edges.push({ id: '/bogus', from: '/States/Done', to: '/States/Nowhere', kind: 'Next', label: null });
   const scene = await layout(g);
   assert.equal(scene.edges.filter((e) => e.edge).length, g.edges.length - 1);
+});
+
+test('branch-order: a Parallel draws its branches left to right in definition order', async () => {
+  // ELK alone put the one-state Branch 3 left of the two-state Branches 1 and 2.
+  const scene = await layout(fixture('branch-order'));
+  const branches = scene.boxes.filter((b) => b.kind === 'container');
+  assert.equal(branches.length, 3);
+  const xs = [...branches].sort((a, b) => a.container.index - b.container.index).map((b) => b.x);
+  assert.ok(xs[0] < xs[1] && xs[1] < xs[2], `branch x positions in definition order: ${xs.join(', ')}`);
+  for (let i = 1; i < branches.length; i++) {
+    for (let j = 0; j < i; j++) assert.ok(!overlap(rect(branches[i]), rect(branches[j])), 'branch boxes do not overlap');
+  }
 });

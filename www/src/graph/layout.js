@@ -256,12 +256,46 @@ export function buildElkGraph(graph, { measure, text, layoutOptions }) {
 }
 
 /**
+ * Puts a Parallel's branch boxes side by side in definition order. They have no edges
+ * between them, so ELK is free to order them, and it sometimes draws Branch 3 left of
+ * Branch 1 (no model-order option changed that). Boxes are re-packed left to right in
+ * the slots ELK chose (same left edge, same gaps); what is inside a box, its edges
+ * included, is relative to the box and moves with it. Only when the owner's branch boxes
+ * share one row (they overlap vertically) and the owner holds no edges of its own.
+ */
+function orderBranches(node, items) {
+  const children = node.children ?? [];
+  const boxes = children.filter((c) => items.get(c.id)?.kind === 'container');
+  if (
+    boxes.length > 1 &&
+    boxes.length === children.length &&
+    !(node.edges ?? []).length &&
+    boxes.every((b) => (b.y ?? 0) < (boxes[0].y ?? 0) + (boxes[0].height ?? 0) && (boxes[0].y ?? 0) < (b.y ?? 0) + (b.height ?? 0))
+  ) {
+    const byX = [...boxes].sort((a, b) => (a.x ?? 0) - (b.x ?? 0));
+    let gap = Infinity;
+    for (let i = 1; i < byX.length; i++) {
+      gap = Math.min(gap, (byX[i].x ?? 0) - ((byX[i - 1].x ?? 0) + (byX[i - 1].width ?? 0)));
+    }
+    if (!Number.isFinite(gap) || gap < 0) gap = 0;
+    const modelOrder = [...boxes].sort((a, b) => (items.get(a.id).container?.index ?? 0) - (items.get(b.id).container?.index ?? 0));
+    let x = byX[0].x ?? 0;
+    for (const b of modelOrder) {
+      b.x = x;
+      x += (b.width ?? 0) + gap;
+    }
+  }
+  for (const child of children) orderBranches(child, items);
+}
+
+/**
  * The scene: every box and edge in absolute coordinates.
  *   { width, height, boxes: [...], edges: [...] }
  * Boxes are states (`node`, `owner`), containers and markers, each with x, y, w, h
  * and a `level` (paint order: outer boxes first).
  */
 export function readLayout(result, { items, edgeInfo }) {
+  orderBranches(result, items);
   const abs = new Map();
   const boxes = [];
   const walk = (elkNode, ox, oy, level) => {
