@@ -16,7 +16,8 @@
 //! - Nested states inherit the *top-level* `QueryLanguage`, never their Parallel's or
 //!   Map's; a state may move JSONPath → JSONata but not back. An invalid
 //!   `QueryLanguage` value is reported and then treated as absent.
-//! - `{% … %}` strings are opaque JSONata expressions (not parsed here).
+//! - `{% … %}` strings are JSONata expressions: once the rules pass, compiling parses them
+//!   and an expression that does not parse is reported where it is written.
 //! - Integer fields accept integral floats (`10.0`); the engine must read them as such.
 //! - Duplicate JSON keys are WARNINGs; the parsed value keeps the last one, at the
 //!   first one's position (as the service's parser does).
@@ -144,15 +145,53 @@ pub fn validate_text_with(text: &str, options: &Options) -> (Option<Value>, Vec<
     };
     let mut findings: Vec<Finding> = parsed.duplicates.iter().map(duplicate_finding).collect();
     findings.extend(rules::check(&parsed.value, options));
+    findings.extend(compile_finding(&parsed.value, &findings));
     (Some(parsed.value), place(text, findings))
 }
 
 /// `validate_value` for a given machine type.
 pub fn validate_value_with(definition: &Value, options: &Options) -> Vec<Diagnostic> {
-    rules::check(definition, options)
+    let mut findings = rules::check(definition, options);
+    findings.extend(compile_finding(definition, &findings));
+    findings
         .into_iter()
         .map(|f| f.into_diagnostic(None, None))
         .collect()
+}
+
+/// True when some string of the definition is a `{% %}` expression (a loop, not
+/// recursion: values built in code may be deeper than any stack).
+fn has_expression(definition: &Value) -> bool {
+    let mut stack = vec![definition];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) if crate::jsonata::is_expression(s) => return true,
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// What only compiling finds, once the static rules pass (and only for definitions
+/// with `{% %}` expressions): a `{% %}` expression that
+/// does not parse as JSONata 2.0.6 (the service refuses it when the state machine is
+/// created), so editors underline it as they do the other errors.
+fn compile_finding(definition: &Value, findings: &[Finding]) -> Option<Finding> {
+    if findings.iter().any(|f| f.severity == Severity::Error) || !has_expression(definition) {
+        return None;
+    }
+    let error = crate::compile::compile(definition)
+        .err()
+        .filter(|e| e.expression)?;
+    Some(Finding {
+        code: report::SCHEMA,
+        severity: Severity::Error,
+        message: error.message,
+        location: Some(error.pointer.clone()),
+        anchor: Anchor::Value(error.pointer),
+    })
 }
 
 /// True when a diagnostic prevents creating the state machine (the API's `result: FAIL`).
