@@ -109,6 +109,22 @@ test('a state that failed shows its error and cause in the inspector', async () 
   assert.match(await page.textContent('#inspector .step-error'), /States.Runtime/);
 });
 
+test('a JSONata expression that does not parse is underlined where it is written', async () => {
+  const page = await env.newPage();
+  await open(page, env.url);
+  const text = JSON.stringify(
+    { QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $states.input.( %}', End: true } } },
+    null,
+    2,
+  );
+  await setDefinition(page, text);
+  const line = text.split('\n').findIndex((l) => l.includes('$states.input.(')) + 1;
+  const problem = await page.waitForSelector('.problem[data-code="SCHEMA_VALIDATION_FAILED"]');
+  assert.equal(await problem.getAttribute('data-line'), String(line));
+  assert.match(await problem.textContent(), /S0207/);
+  assert.equal(await page.textContent('.cm-lintRange-error'), '"{% $states.input.( %}"');
+});
+
 test('Problems lists the diagnostics in the order of the text', async () => {
   const page = await env.newPage();
   await open(page, env.url);
