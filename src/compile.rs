@@ -18,9 +18,6 @@ use std::sync::Arc;
 pub struct CompileError {
     pub message: String,
     pub pointer: String,
-    /// A `{% %}` expression that does not parse (the other failures are limits of the
-    /// engine or values the validator has already refused).
-    pub expression: bool,
 }
 
 type R<T> = Result<T, CompileError>;
@@ -29,7 +26,6 @@ fn err<T>(pointer: &str, message: impl Into<String>) -> R<T> {
     Err(CompileError {
         message: message.into(),
         pointer: pointer.to_string(),
-        expression: false,
     })
 }
 
@@ -126,11 +122,7 @@ fn template(v: &Value, ptr: &str) -> R<Template> {
 
 /// A JSONata field template; `field` is the service's location name (`Output`, …).
 fn ata(v: &Value, field: &str, ptr: &str) -> R<Ata> {
-    Ata::compile(v, field).map_err(|message| CompileError {
-        message,
-        pointer: ptr.to_string(),
-        expression: true,
-    })
+    Ata::compile(v, field).or_else(|e| err(ptr, e))
 }
 
 /// `Assign` in the state's query language.

@@ -40,36 +40,26 @@ use std::sync::Arc;
 /// Validates definition text and compiles it. Errors carry every diagnostic, each
 /// with a code, a JSON Pointer and a line/column.
 pub fn compile_text(text: &str) -> Result<Arc<model::StateMachine>, Error> {
-    let (doc, diagnostics) = validate::validate_text(text);
-    let errors: Vec<_> = diagnostics
-        .into_iter()
-        .filter(|d| d.severity == validate::Severity::Error)
-        .collect();
-    match doc {
-        Some(doc) if errors.is_empty() => compile_value(&doc),
-        _ => Err(Error::InvalidDefinition(errors)),
-    }
+    compiled(validate::compile_text(text))
 }
 
 /// Validates a parsed definition and compiles it.
 pub fn compile_value(definition: &serde_json::Value) -> Result<Arc<model::StateMachine>, Error> {
-    let errors: Vec<_> = validate::validate_value(definition)
-        .into_iter()
-        .filter(|d| d.severity == validate::Severity::Error)
-        .collect();
-    if !errors.is_empty() {
-        return Err(Error::InvalidDefinition(errors));
+    compiled(validate::compile_value(definition))
+}
+
+fn compiled(
+    (diagnostics, machine): (Vec<validate::Diagnostic>, Option<model::StateMachine>),
+) -> Result<Arc<model::StateMachine>, Error> {
+    match machine {
+        Some(machine) => Ok(Arc::new(machine)),
+        None => Err(Error::InvalidDefinition(
+            diagnostics
+                .into_iter()
+                .filter(|d| d.severity == validate::Severity::Error)
+                .collect(),
+        )),
     }
-    compile::compile(definition).map(Arc::new).map_err(|e| {
-        Error::InvalidDefinition(vec![validate::Diagnostic {
-            code: "SCHEMA_VALIDATION_FAILED".into(),
-            severity: validate::Severity::Error,
-            message: e.message,
-            location: Some(e.pointer),
-            line: None,
-            column: None,
-        }])
-    })
 }
 
 /// Runs a compiled state machine to its end under the virtual clock, answering tasks

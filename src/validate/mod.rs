@@ -57,6 +57,7 @@ mod rules;
 mod values;
 mod variables;
 
+use crate::model::StateMachine;
 use report::{Anchor, Finding};
 use serde::Serialize;
 use serde_json::Value;
@@ -116,6 +117,42 @@ pub fn validate_value(definition: &Value) -> Vec<Diagnostic> {
 
 /// `validate_text` for a given machine type.
 pub fn validate_text_with(text: &str, options: &Options) -> (Option<Value>, Vec<Diagnostic>) {
+    let (value, diagnostics, _) = check_text(text, options, Compile::IfExpressions);
+    (value, diagnostics)
+}
+
+/// `validate_value` for a given machine type.
+pub fn validate_value_with(definition: &Value, options: &Options) -> Vec<Diagnostic> {
+    check_value(definition, options, Compile::IfExpressions).0
+}
+
+/// Validates and compiles text: every diagnostic (a compile failure placed in the text
+/// too), and the machine when there is no error. Compiles once.
+pub(crate) fn compile_text(text: &str) -> (Vec<Diagnostic>, Option<StateMachine>) {
+    let (_, diagnostics, machine) = check_text(text, &Options::default(), Compile::Always);
+    (diagnostics, machine)
+}
+
+/// `compile_text` for a parsed definition (positions left empty).
+pub(crate) fn compile_value(definition: &Value) -> (Vec<Diagnostic>, Option<StateMachine>) {
+    check_value(definition, &Options::default(), Compile::Always)
+}
+
+/// When validation compiles: compiling is the last check, the one that parses `{% %}`
+/// expressions (the service refuses one that JSONata 2.0.6 cannot parse when the state
+/// machine is created). Validation alone compiles only definitions that have some, so
+/// that it stays within a small stack whatever the nesting.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Compile {
+    IfExpressions,
+    Always,
+}
+
+fn check_text(
+    text: &str,
+    options: &Options,
+    compile: Compile,
+) -> (Option<Value>, Vec<Diagnostic>, Option<StateMachine>) {
     if text
         .trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{feff}'))
         .is_empty()
@@ -128,7 +165,7 @@ pub fn validate_text_with(text: &str, options: &Options) -> (Option<Value>, Vec<
             location: None,
             anchor: Anchor::Nowhere,
         };
-        return (None, vec![finding.into_diagnostic(None, None)]);
+        return (None, vec![finding.into_diagnostic(None, None)], None);
     }
     let parsed = match locate::parse(text) {
         Ok(parsed) => parsed,
@@ -140,23 +177,54 @@ pub fn validate_text_with(text: &str, options: &Options) -> (Option<Value>, Vec<
                 location: None,
                 anchor: Anchor::Offset(error.offset),
             };
-            return (None, place(text, vec![finding]));
+            return (None, place(text, vec![finding]), None);
         }
     };
     let mut findings: Vec<Finding> = parsed.duplicates.iter().map(duplicate_finding).collect();
-    findings.extend(rules::check(&parsed.value, options));
-    findings.extend(compile_finding(&parsed.value, &findings));
-    (Some(parsed.value), place(text, findings))
+    let machine = check(&parsed.value, options, compile, &mut findings);
+    (Some(parsed.value), place(text, findings), machine)
 }
 
-/// `validate_value` for a given machine type.
-pub fn validate_value_with(definition: &Value, options: &Options) -> Vec<Diagnostic> {
-    let mut findings = rules::check(definition, options);
-    findings.extend(compile_finding(definition, &findings));
-    findings
+fn check_value(
+    definition: &Value,
+    options: &Options,
+    compile: Compile,
+) -> (Vec<Diagnostic>, Option<StateMachine>) {
+    let mut findings = Vec::new();
+    let machine = check(definition, options, compile, &mut findings);
+    let diagnostics = findings
         .into_iter()
         .map(|f| f.into_diagnostic(None, None))
-        .collect()
+        .collect();
+    (diagnostics, machine)
+}
+
+/// The rules, then, when they pass, compiling: adds the findings, returns the machine.
+fn check(
+    definition: &Value,
+    options: &Options,
+    compile: Compile,
+    findings: &mut Vec<Finding>,
+) -> Option<StateMachine> {
+    findings.extend(rules::check(definition, options));
+    if findings.iter().any(|f| f.severity == Severity::Error)
+        || (compile == Compile::IfExpressions && !has_expression(definition))
+    {
+        return None;
+    }
+    match crate::compile::compile(definition) {
+        Ok(machine) => Some(machine),
+        Err(error) => {
+            findings.push(Finding {
+                code: report::SCHEMA,
+                severity: Severity::Error,
+                message: error.message,
+                location: Some(error.pointer.clone()),
+                anchor: Anchor::Value(error.pointer),
+            });
+            None
+        }
+    }
 }
 
 /// True when some string of the definition is a `{% %}` expression (a loop, not
@@ -172,26 +240,6 @@ fn has_expression(definition: &Value) -> bool {
         }
     }
     false
-}
-
-/// What only compiling finds, once the static rules pass (and only for definitions
-/// with `{% %}` expressions): a `{% %}` expression that
-/// does not parse as JSONata 2.0.6 (the service refuses it when the state machine is
-/// created), so editors underline it as they do the other errors.
-fn compile_finding(definition: &Value, findings: &[Finding]) -> Option<Finding> {
-    if findings.iter().any(|f| f.severity == Severity::Error) || !has_expression(definition) {
-        return None;
-    }
-    let error = crate::compile::compile(definition)
-        .err()
-        .filter(|e| e.expression)?;
-    Some(Finding {
-        code: report::SCHEMA,
-        severity: Severity::Error,
-        message: error.message,
-        location: Some(error.pointer.clone()),
-        anchor: Anchor::Value(error.pointer),
-    })
 }
 
 /// True when a diagnostic prevents creating the state machine (the API's `result: FAIL`).
