@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { startDevServer } from '../src/graph/dev/serve.mjs';
-import { launch } from '../src/graph/dev/browser.mjs';
+import { launch } from './browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const artifacts = join(here, '../test-artifacts');

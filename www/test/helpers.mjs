@@ -4,35 +4,18 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serve } from '../serve.mjs';
+import { launch } from './browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const artifacts = join(here, '..', 'test-artifacts');
 mkdirSync(artifacts, { recursive: true });
 
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
 /** Starts the server and the browser; returns { url, newPage, close }. */
 export async function setup() {
   const { server, url } = await serve({ port: 0, quiet: true });
   const profile = mkdtempSync(join(tmpdir(), 'statelab-www-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1366, height: 768 },
-  });
+  const context = await launch({ profile, viewport: { width: 1366, height: 768 } });
   const pages = [];
   return {
     url,

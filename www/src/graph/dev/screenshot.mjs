@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { startDevServer } from './serve.mjs';
-import { launch } from './browser.mjs';
+import { launch } from '../../../test/browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, '../../../test-artifacts');

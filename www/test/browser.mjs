@@ -1,4 +1,5 @@
-// Chromium for the graph tests and screenshots (playwright-core, the system browser).
+// Headless Chromium for the playground's tests, the graph's dev scripts and the
+// benchmark: playwright-core driving the system browser with the flags of STACK.md.
 import { chromium } from 'playwright-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,9 +17,12 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** A fresh persistent context (own --user-data-dir) of /usr/bin/chromium. */
-export async function launch({ viewport = { width: 1280, height: 800 } } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'statelab-graph-'));
+/**
+ * A persistent context of /usr/bin/chromium (or $CHROMIUM) on `profile`, its
+ * --user-data-dir (default: a fresh temporary folder; the caller removes its own).
+ */
+export async function launch({ viewport = { width: 1280, height: 800 }, profile } = {}) {
+  const dir = profile ?? mkdtempSync(join(tmpdir(), 'statelab-chromium-'));
   return chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
