@@ -120,17 +120,82 @@ impl EventType {
 /// A JSON payload shared between the engine and the history.
 pub type Payload = Arc<Value>;
 
+/// A payload as the history keeps it: the engine's own value, shared, while the engine
+/// still uses it unchanged; its JSON text once the engine goes on to change that value
+/// in place (a `ResultPath` merge, see `Execution::take_input`). The text is what the
+/// API shows anyway, and keeping it costs one string where a copy of the value would
+/// cost a node per member.
+#[derive(Debug, Clone)]
+pub enum Recorded {
+    Live(Payload),
+    Text(Arc<str>),
+}
+
+impl From<Payload> for Recorded {
+    fn from(p: Payload) -> Self {
+        Recorded::Live(p)
+    }
+}
+
+impl From<Value> for Recorded {
+    fn from(v: Value) -> Self {
+        Recorded::Live(Arc::new(v))
+    }
+}
+
+impl Recorded {
+    /// The payload's JSON text, as the API shows it.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Recorded::Live(v) => serde_json::to_string(&**v)
+                .unwrap_or_else(|_| "null".into())
+                .into(),
+            Recorded::Text(t) => std::borrow::Cow::Borrowed(t),
+        }
+    }
+
+    /// The payload as a value (parsed again from its text once the engine moved on).
+    pub fn payload(&self) -> Payload {
+        match self {
+            Recorded::Live(v) => v.clone(),
+            Recorded::Text(t) => Arc::new(serde_json::from_str(t).unwrap_or(Value::Null)),
+        }
+    }
+
+    /// `payload()`, moving the value out when it is live.
+    pub fn into_payload(self) -> Payload {
+        match self {
+            Recorded::Live(v) => v,
+            t => t.payload(),
+        }
+    }
+
+    /// Whether this is `p` itself (not merely an equal value).
+    pub fn is(&self, p: &Payload) -> bool {
+        matches!(self, Recorded::Live(q) if Arc::ptr_eq(p, q))
+    }
+}
+
+impl PartialEq for Recorded {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Recorded::Live(a), Recorded::Live(b)) => a == b,
+            _ => *self.payload() == *other.payload(),
+        }
+    }
+}
+
 /// The details of an event. Which variant goes with which `EventType` follows the
 /// service's API model.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Details {
     None,
     ExecutionStarted {
-        input: Payload,
+        input: Recorded,
         role_arn: String,
     },
     ExecutionSucceeded {
-        output: Payload,
+        output: Recorded,
     },
     /// ExecutionFailed / ExecutionAborted / ExecutionTimedOut, and the `*Failed`,
     /// `*TimedOut` events of Lambda functions and activities.
@@ -140,11 +205,11 @@ pub enum Details {
     },
     StateEntered {
         name: Arc<str>,
-        input: Payload,
+        input: Recorded,
     },
     StateExited {
         name: Arc<str>,
-        output: Payload,
+        output: Recorded,
         /// Variable name -> JSON-serialized value, in assignment order.
         assigned_variables: Option<Vec<(String, String)>>,
     },
@@ -162,7 +227,7 @@ pub enum Details {
         resource_type: String,
         resource: String,
         region: String,
-        parameters: Payload,
+        parameters: Recorded,
         timeout_in_seconds: Option<u64>,
         heartbeat_in_seconds: Option<u64>,
     },
@@ -175,7 +240,7 @@ pub enum Details {
     TaskOutput {
         resource_type: String,
         resource: String,
-        output: Payload,
+        output: Recorded,
     },
     /// TaskFailed / TaskTimedOut / TaskStartFailed / TaskSubmitFailed.
     TaskError {
@@ -186,12 +251,12 @@ pub enum Details {
     },
     LambdaFunctionScheduled {
         resource: String,
-        input: Payload,
+        input: Recorded,
         timeout_in_seconds: Option<u64>,
     },
     /// LambdaFunctionSucceeded / ActivitySucceeded.
     Output {
-        output: Payload,
+        output: Recorded,
     },
     EvaluationFailed {
         error: String,
@@ -211,8 +276,25 @@ pub struct HistoryEvent {
     pub details: Details,
 }
 
-fn payload_string(v: &Value) -> Value {
-    Value::String(serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
+fn payload_string(v: &Recorded) -> Value {
+    Value::String(v.text().into_owned())
+}
+
+impl Details {
+    /// The payload this event carries, if any.
+    pub fn payload_mut(&mut self) -> Option<&mut Recorded> {
+        match self {
+            Details::ExecutionStarted { input, .. }
+            | Details::StateEntered { input, .. }
+            | Details::LambdaFunctionScheduled { input, .. } => Some(input),
+            Details::ExecutionSucceeded { output }
+            | Details::Output { output }
+            | Details::StateExited { output, .. }
+            | Details::TaskOutput { output, .. } => Some(output),
+            Details::TaskScheduled { parameters, .. } => Some(parameters),
+            _ => None,
+        }
+    }
 }
 
 fn truncated() -> Value {

@@ -2,7 +2,7 @@
 //! InputPath → Parameters → Result → ResultPath → OutputPath, `$$` and null paths.
 mod common;
 use common::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn one(state: serde_json::Value) -> serde_json::Value {
     json!({"StartAt": "S", "States": {"S": state}})
@@ -311,4 +311,73 @@ fn jsonpath_assign_sets_variables_visible_from_the_next_state() {
         exited["stateExitedEventDetails"]["assignedVariables"],
         json!({"x": "1", "fromInput": "\"in\""})
     );
+}
+
+/// A ResultPath merge changes the state input in place once only history events share
+/// it (they keep its JSON text): every recorded payload must still be the value as it
+/// was, and `$$.Execution.Input` the original input.
+#[test]
+fn merging_in_place_keeps_every_recorded_payload() {
+    use statelab::TaskResponse;
+    let def = json!({
+        "StartAt": "S1",
+        "States": {
+            "S1": {"Type": "Pass", "Result": "r1", "ResultPath": "$.a", "Next": "S2"},
+            "S2": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "ResultPath": "$.b", "Next": "S3",
+                "Retry": [{"ErrorEquals": ["E"], "IntervalSeconds": 1, "MaxAttempts": 1}]
+            },
+            "S3": {
+                "Type": "Pass", "Parameters": {"orig.$": "$$.Execution.Input"},
+                "ResultPath": "$.c", "End": true
+            }
+        }
+    });
+    let mut attempts = 0;
+    let ex = run_with(&def, json!({"x": 1}), |_| {
+        attempts += 1;
+        if attempts == 1 {
+            TaskResponse::Failure {
+                error: "E".into(),
+                cause: None,
+            }
+        } else {
+            TaskResponse::Success(json!({"t": 2}))
+        }
+    });
+    let d0 = json!({"x": 1});
+    let d1 = json!({"x": 1, "a": "r1"});
+    let d2 = json!({"x": 1, "a": "r1", "b": {"t": 2}});
+    let d3 = json!({"x": 1, "a": "r1", "b": {"t": 2}, "c": {"orig": {"x": 1}}});
+    assert_eq!(output(&ex), d3);
+    let payloads: Vec<(String, Value)> = history_json(&ex)
+        .iter()
+        .filter_map(|e| {
+            let ty = e["type"].as_str()?.to_string();
+            let details = e.as_object()?.values().find(|v| v.is_object())?;
+            let text = ["input", "output", "parameters"]
+                .iter()
+                .find_map(|k| details.get(*k))?
+                .as_str()?;
+            Some((ty, serde_json::from_str(text).ok()?))
+        })
+        .collect();
+    let expected: Vec<(String, Value)> = [
+        ("ExecutionStarted", &d0),
+        ("PassStateEntered", &d0),
+        ("PassStateExited", &d1),
+        ("TaskStateEntered", &d1),
+        ("TaskScheduled", &d1),
+        ("TaskScheduled", &d1),
+        ("TaskSucceeded", &json!({"t": 2})),
+        ("TaskStateExited", &d2),
+        ("PassStateEntered", &d2),
+        ("PassStateExited", &d3),
+        ("ExecutionSucceeded", &d3),
+    ]
+    .into_iter()
+    .map(|(t, v)| (t.to_string(), v.clone()))
+    .collect();
+    assert_eq!(payloads, expected);
 }

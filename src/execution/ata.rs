@@ -380,7 +380,7 @@ impl Execution {
                 Ok(())
             }
             Kind::Task { .. } | Kind::Map { .. } => {
-                self.fiber(fid).effective = Some(input.clone());
+                self.fiber(fid).effective = Some(input.clone().into());
                 if matches!(st.kind, Kind::Task { .. }) {
                     self.run_task(fid);
                 } else {
@@ -393,7 +393,7 @@ impl Execution {
                     Some(t) => Arc::new(self.ata_eval(fid, t, &i)?),
                     None => input.clone(),
                 };
-                self.fiber(fid).effective = Some(args);
+                self.fiber(fid).effective = Some(args.into());
                 self.start_group(fid);
                 Ok(())
             }
@@ -443,7 +443,7 @@ impl Execution {
 
     /// `Output` and `Assign` of a Task, Parallel or Map with its result.
     pub(super) fn ata_after_result(&mut self, fid: FiberId, st: &State, result: Produced) {
-        let input = self.fiber(fid).input.clone();
+        let input = self.fiber(fid).input.payload();
         let mut i = AtaInputs::input(&input);
         i.result = Some(result.value());
         let output = st.ata.as_deref().and_then(|f| f.output.as_ref());
@@ -462,7 +462,7 @@ impl Execution {
         c: &Catcher,
         error_output: Value,
     ) -> Result<(Value, Option<Map<String, Value>>), StateError> {
-        let input = self.fiber(fid).input.clone();
+        let input = self.fiber(fid).input.payload();
         let mut i = AtaInputs::input(&input);
         i.error_output = Some(&error_output);
         self.ata_output_and_assign(

@@ -11,7 +11,7 @@
 
 use crate::compile::compile;
 use crate::error::{self, Error, StateError};
-use crate::history::{Details, EventType, HistoryEvent, Payload};
+use crate::history::{Details, EventType, HistoryEvent, Payload, Recorded};
 use crate::host::{TaskHandler, TaskRequest, TaskResponse};
 use crate::model::*;
 use crate::path::Roots;
@@ -184,10 +184,10 @@ enum Wake {
 struct Fiber {
     state: StateId,
     /// The raw state input.
-    input: Payload,
+    input: Recorded,
     /// The effective input (after InputPath and Parameters) of the current state;
     /// shared with the state input when InputPath selects all of it.
-    effective: Option<Payload>,
+    effective: Option<Recorded>,
     phase: Phase,
     wake: Option<Wake>,
     /// Id of this fiber's last event: the next event's `previousEventId`.
@@ -273,7 +273,7 @@ pub struct Execution {
     arn: String,
     state_machine_arn: String,
     role_arn: String,
-    input: Payload,
+    input: Recorded,
     history: Vec<HistoryEvent>,
     now: Millis,
     rng: Rng,
@@ -341,7 +341,7 @@ impl Roots for Env<'_> {
             let mut ctx = json!({
                 "Execution": {
                     "Id": e.arn,
-                    "Input": if st.context_reads_input { (*e.input).clone() } else { Value::Null },
+                    "Input": if st.context_reads_input { (*e.input.payload()).clone() } else { Value::Null },
                     "StartTime": timestamp::format_context(e.opts.start_time),
                     "Name": e.name,
                     "RoleArn": e.role_arn,
@@ -560,7 +560,7 @@ impl Execution {
         });
         let n_states = sm.states.len();
         let mut ex = Execution {
-            input: Arc::new(std::mem::take(&mut opts.input)),
+            input: Recorded::Live(Arc::new(std::mem::take(&mut opts.input))),
             now: opts.start_time,
             sm,
             name,
@@ -609,7 +609,7 @@ impl Execution {
             _ => {}
         }
         let start = first;
-        let input = ex.input.clone();
+        let input = ex.input.payload();
         let mut vars = VarScope::root();
         if let Some(initial) = ex.opts.variables.clone() {
             VarScope::assign(&mut vars, initial);
@@ -936,7 +936,7 @@ impl Execution {
     ) -> FiberId {
         let f = Fiber {
             state,
-            input,
+            input: input.into(),
             effective: None,
             phase: Phase::Enter,
             wake: None,
@@ -1233,7 +1233,7 @@ impl Execution {
                     .fiber(fid)
                     .effective
                     .take()
-                    .unwrap_or_else(|| Arc::new(Value::Null));
+                    .map_or_else(|| Arc::new(Value::Null), Recorded::into_payload);
                 let next = st.next;
                 self.exit_state(fid, out, None, next);
             }
@@ -1288,7 +1288,7 @@ impl Execution {
         let sm = self.sm.clone();
         let (state, input, prev) = {
             let f = self.fiber(fid);
-            (f.state, f.input.clone(), f.prev)
+            (f.state, f.input.payload(), f.prev)
         };
         let st = sm.state(state);
         let ty = match st.kind {
@@ -1308,7 +1308,7 @@ impl Execution {
             ty,
             Details::StateEntered {
                 name: st.name.clone(),
-                input: input.clone(),
+                input: input.clone().into(),
             },
         );
         if self.is_finished() {
@@ -1338,15 +1338,26 @@ impl Execution {
         }
         self.inspect_enter(fid, id, &input);
         let result = self.state_body(fid, st, &input);
-        if let Err(e) = result {
-            self.handle_error(fid, e);
+        // Let go of the input first, so that a `ResultPath` merge may change it in place.
+        drop(input);
+        match result {
+            Ok(Some(produced)) => self.after_result(fid, produced),
+            Ok(None) => {}
+            Err(e) => self.handle_error(fid, e),
         }
     }
 
     /// Runs a state after its Entered event. Errors go through Retry/Catch.
-    fn state_body(&mut self, fid: FiberId, st: &State, input: &Payload) -> Result<(), StateError> {
+    /// A Pass state's result comes back (`Some`) for the caller to process once it has
+    /// let go of the input.
+    fn state_body(
+        &mut self,
+        fid: FiberId,
+        st: &State,
+        input: &Payload,
+    ) -> Result<Option<Produced>, StateError> {
         if st.query_language == QueryLanguage::JsonAta {
-            return self.ata_state_body(fid, st, input);
+            return self.ata_state_body(fid, st, input).map(|()| None);
         }
         if let Kind::Fail { error, cause } = &st.kind {
             let e = self.fail_field(fid, error, "ErrorPath", input)?;
@@ -1361,7 +1372,7 @@ impl Execution {
                 prev,
                 true,
             );
-            return Ok(());
+            return Ok(None);
         }
         let after_input = self.io_path_ref(fid, &st.input_path, input)?;
         if self.inspecting() {
@@ -1391,15 +1402,14 @@ impl Execution {
                     (None, Some(v)) => v,
                     (None, None) => after_input.into_owned(),
                 };
-                self.after_result(fid, result.into());
-                Ok(())
+                Ok(Some(result.into()))
             }
             Kind::Succeed => {
                 let out = passthrough(self, after_input)?;
                 self.exit_state(fid, out, None, None);
-                Ok(())
+                Ok(None)
             }
-            Kind::Fail { .. } => Ok(()),
+            Kind::Fail { .. } => Ok(None),
             Kind::Choice { branches, default } => {
                 let mut chosen = None;
                 for b in branches {
@@ -1432,7 +1442,7 @@ impl Execution {
                 let vars = self.eval_assign(fid, assign, &after_input)?;
                 let out = passthrough(self, after_input)?;
                 self.exit_state(fid, out, vars, Some(next));
-                Ok(())
+                Ok(None)
             }
             Kind::Wait(w) => {
                 let until = self.wait_until(fid, w, &after_input)?;
@@ -1441,15 +1451,15 @@ impl Execution {
                     .io_path_ref(fid, &st.output_path, &after_input)?
                     .into_owned();
                 self.start_wait(fid, until, out, vars);
-                Ok(())
+                Ok(None)
             }
             Kind::Task { .. } => {
                 // Parameters are evaluated per attempt in `run_task` (they may read
                 // `$$.Task.Token` and `$$.State.RetryCount`).
                 let effective = share_input(input, after_input);
-                self.fiber(fid).effective = Some(effective);
+                self.fiber(fid).effective = Some(effective.into());
                 self.run_task(fid);
-                Ok(())
+                Ok(None)
             }
             Kind::Parallel { .. } => {
                 let effective = match &st.parameters {
@@ -1460,15 +1470,15 @@ impl Execution {
                     let v = (*effective).clone();
                     self.inspect(fid, |i| i.after_parameters = Some(v));
                 }
-                self.fiber(fid).effective = Some(effective);
+                self.fiber(fid).effective = Some(effective.into());
                 self.start_group(fid);
-                Ok(())
+                Ok(None)
             }
             Kind::Map { .. } => {
                 let effective = share_input(input, after_input);
-                self.fiber(fid).effective = Some(effective);
+                self.fiber(fid).effective = Some(effective.into());
                 self.start_group(fid);
-                Ok(())
+                Ok(None)
             }
         }
     }
@@ -1653,8 +1663,8 @@ impl Execution {
         let after_input = self
             .fiber(fid)
             .effective
-            .clone()
-            .unwrap_or_else(|| Arc::new(Value::Null));
+            .as_ref()
+            .map_or_else(|| Arc::new(Value::Null), Recorded::payload);
         let (ata_timeout, ata_heartbeat) = match self.ata_task_seconds(fid, st, &after_input) {
             Ok(t) => t,
             Err(e) => return self.handle_error(fid, e),
@@ -1735,7 +1745,7 @@ impl Execution {
                     EventType::LambdaFunctionScheduled,
                     Details::LambdaFunctionScheduled {
                         resource: resource.clone(),
-                        input: payload,
+                        input: payload.into(),
                         timeout_in_seconds: timeout_s,
                     },
                 );
@@ -1747,7 +1757,7 @@ impl Execution {
                     EventType::ActivityScheduled,
                     Details::LambdaFunctionScheduled {
                         resource: resource.clone(),
-                        input: payload,
+                        input: payload.into(),
                         timeout_in_seconds: timeout_s,
                     },
                 );
@@ -1764,7 +1774,7 @@ impl Execution {
                         resource_type: resource_type.clone(),
                         resource: api.clone(),
                         region: self.opts.region.clone(),
-                        parameters: payload,
+                        parameters: payload.into(),
                         timeout_in_seconds: timeout_s,
                         heartbeat_in_seconds: heartbeat_s,
                     },
@@ -1872,7 +1882,9 @@ impl Execution {
             (ResourceKind::LambdaArn, Ok(v)) => self.emit(
                 prev,
                 EventType::LambdaFunctionSucceeded,
-                Details::Output { output: v.clone() },
+                Details::Output {
+                    output: v.clone().into(),
+                },
             ),
             (ResourceKind::LambdaArn, Err(e)) => self.emit(
                 prev,
@@ -1889,7 +1901,9 @@ impl Execution {
             (ResourceKind::Activity, Ok(v)) => self.emit(
                 prev,
                 EventType::ActivitySucceeded,
-                Details::Output { output: v.clone() },
+                Details::Output {
+                    output: v.clone().into(),
+                },
             ),
             (ResourceKind::Activity, Err(e)) => self.emit(
                 prev,
@@ -1915,7 +1929,7 @@ impl Execution {
                 Details::TaskOutput {
                     resource_type: resource_type.clone(),
                     resource: resource.clone(),
-                    output: v.clone(),
+                    output: v.clone().into(),
                 },
             ),
             (
@@ -1992,8 +2006,23 @@ impl Execution {
             let v = selected.value().clone();
             self.inspect(fid, |i| i.after_result_selector = Some(v));
         }
-        let raw = self.fiber(fid).input.clone();
-        let merged = self.apply_result_path(fid, &st.result_path, &raw, selected)?;
+        let merged = match &st.result_path {
+            ResultPath::Path(p) => {
+                let raw = self.fiber(fid).input.payload();
+                p.check_set(&raw)
+                    .map_err(|d| StateError::new(error::RESULT_PATH_MATCH_FAILURE, d))?;
+                drop(raw);
+                let merged = match self.take_input(fid) {
+                    Ok(doc) => p.set(doc, selected.into_value()),
+                    Err(shared) => p.set_from(&shared, selected.into_value()),
+                };
+                Arc::new(merged.map_err(|d| StateError::new(error::RESULT_PATH_MATCH_FAILURE, d))?)
+            }
+            rp => {
+                let raw = self.fiber(fid).input.payload();
+                self.apply_result_path(fid, rp, &raw, selected)?
+            }
+        };
         if self.inspecting() {
             let v = (*merged).clone();
             self.inspect(fid, |i| i.after_result_path = Some(v));
@@ -2003,6 +2032,84 @@ impl Execution {
             op => Arc::new(self.apply_io_path(fid, op, unshare(merged))?),
         };
         Ok((out, vars))
+    }
+
+    /// The state input, for a `ResultPath` merge to change in place rather than copy.
+    /// The history (and the execution input) may share it: they switch to its JSON
+    /// text, which is what the API shows of them anyway, and the fiber keeps that text
+    /// for a `Catch` that needs the input as it was. When something else shares it
+    /// (Parallel branches, Map items, a Task's input kept for its retries) it stays
+    /// shared: `Err`, and the merge copies.
+    fn take_input(&mut self, fid: FiberId) -> Result<Value, Payload> {
+        /// How far back the events that share the input are looked for.
+        const WINDOW: usize = 16;
+        let doc = self.fiber(fid).input.payload();
+        // Holders besides `doc` itself.
+        let mut others = Arc::strong_count(&doc) - 1;
+        if self.fiber(fid).input.is(&doc) {
+            others -= 1;
+        }
+        let exec_holds = self.input.is(&doc);
+        if exec_holds {
+            others -= 1;
+        }
+        // The effective input (when InputPath selected all of it): kept for retries.
+        let effective_holds = self
+            .fiber(fid)
+            .effective
+            .as_ref()
+            .is_some_and(|e| e.is(&doc));
+        if effective_holds {
+            others -= 1;
+        }
+        // Where the events sharing it are: this state's Entered event, the event the
+        // input came from (the previous state's Exited event, ExecutionStarted), and
+        // otherwise among the last few events.
+        let (entered, came_from) = {
+            let f = self.fiber(fid);
+            (f.entered_id as usize, f.entered_prev.max(1) as usize)
+        };
+        let len = self.history.len();
+        let candidates = [entered, came_from]
+            .into_iter()
+            .map(|id| id.wrapping_sub(1))
+            .chain((len.saturating_sub(WINDOW)..len).rev());
+        let mut found = [0usize; 8];
+        let mut n = 0;
+        for i in candidates {
+            if n == others || n == found.len() {
+                break;
+            }
+            let shares = self
+                .history
+                .get_mut(i)
+                .and_then(|e| e.details.payload_mut())
+                .is_some_and(|r| r.is(&doc));
+            if shares && !found[..n].contains(&i) {
+                found[n] = i;
+                n += 1;
+            }
+        }
+        if n != others {
+            return Err(doc);
+        }
+        let text: Arc<str> = serde_json::to_string(&*doc)
+            .unwrap_or_else(|_| "null".into())
+            .into();
+        for &i in &found[..n] {
+            if let Some(r) = self.history[i].details.payload_mut() {
+                *r = Recorded::Text(text.clone());
+            }
+        }
+        if exec_holds {
+            self.input = Recorded::Text(text.clone());
+        }
+        let f = self.fiber(fid);
+        if effective_holds {
+            f.effective = Some(Recorded::Text(text.clone()));
+        }
+        f.input = Recorded::Text(text);
+        Arc::try_unwrap(doc)
     }
 
     fn apply_result_path(
@@ -2090,7 +2197,7 @@ impl Execution {
                 ty,
                 Details::StateExited {
                     name: st.name.clone(),
-                    output: output.clone(),
+                    output: output.clone().into(),
                     assigned_variables: assigned,
                 },
             ),
@@ -2110,7 +2217,9 @@ impl Execution {
                 Status::Succeeded,
                 id,
                 EventType::ExecutionSucceeded,
-                Details::ExecutionSucceeded { output },
+                Details::ExecutionSucceeded {
+                    output: output.into(),
+                },
                 Some(out),
                 None,
                 None,
@@ -2123,7 +2232,7 @@ impl Execution {
         match next {
             Some(n) => {
                 f.state = n;
-                f.input = output;
+                f.input = output.into();
                 f.phase = Phase::Enter;
                 self.ready.push_back(fid);
             }
@@ -2224,7 +2333,7 @@ impl Execution {
                     }
                     return;
                 }
-                let raw = self.fiber(fid).input.clone();
+                let raw = self.fiber(fid).input.payload();
                 let vars = match self.eval_assign(fid, c.assign.as_ref(), &err_out) {
                     Ok(v) => v,
                     Err(e2) => {
@@ -2295,7 +2404,9 @@ impl Execution {
                     Status::Succeeded,
                     prev,
                     EventType::ExecutionSucceeded,
-                    Details::ExecutionSucceeded { output },
+                    Details::ExecutionSucceeded {
+                        output: output.into(),
+                    },
                     Some(out),
                     None,
                     None,
@@ -2427,7 +2538,7 @@ impl Execution {
         let generation = {
             let f = self.fiber(fid);
             f.pending_vars = vars;
-            f.effective = Some(Arc::new(out));
+            f.effective = Some(Recorded::from(out));
             f.phase = Phase::Waiting;
             f.generation += 1;
             f.generation
@@ -2462,8 +2573,8 @@ impl Execution {
         let effective = self
             .fiber(fid)
             .effective
-            .clone()
-            .unwrap_or_else(|| Arc::new(Value::Null));
+            .as_ref()
+            .map_or_else(|| Arc::new(Value::Null), Recorded::payload);
         let prev = self.fiber(fid).prev;
         let vars = self.fiber(fid).vars.clone();
         match &st.kind {
