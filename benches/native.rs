@@ -122,7 +122,7 @@ fn main() {
             },
             ..Default::default()
         };
-        let mut identity = |r: &TaskRequest| TaskResponse::Success(r.input.clone());
+        let mut identity = |r: &TaskRequest| TaskResponse::Success((*r.input).clone());
         let mut one = |check_output: bool| {
             let mut ex = Execution::start(sm.clone(), opts.clone()).expect("start");
             ex.run(&mut identity);

@@ -159,7 +159,7 @@ pub fn run_machine(sm: Arc<statelab::model::StateMachine>, input: Value, seed: u
 fn respond(req: &TaskRequest, seed: u64) -> TaskResponse {
     let r = seed_of(&req.id.to_le_bytes()) ^ seed ^ u64::from(req.invocation);
     match r % 16 {
-        0..=7 => TaskResponse::Success(req.input.clone()),
+        0..=7 => TaskResponse::Success((*req.input).clone()),
         8 | 9 => TaskResponse::Failure {
             error: ["States.TaskFailed", "Fuzz.Error", "States.Timeout", ""][(r >> 8) as usize % 4]
                 .into(),
@@ -167,13 +167,13 @@ fn respond(req: &TaskRequest, seed: u64) -> TaskResponse {
         },
         10 => TaskResponse::Delayed {
             after_ms: (r >> 8) % 100_000_000,
-            response: Box::new(TaskResponse::Success(req.input.clone())),
+            response: Box::new(TaskResponse::Success((*req.input).clone())),
         },
         11 if req.task_token.is_some() => TaskResponse::Pending,
-        11 => TaskResponse::Success(json!({"Payload": req.input, "StatusCode": 200})),
+        11 => TaskResponse::Success(json!({"Payload": &*req.input, "StatusCode": 200})),
         12 => TaskResponse::Success(Value::Null),
         13 => TaskResponse::Unhandled,
-        14 => TaskResponse::Success(json!([req.input, req.state_name, req.resource])),
+        14 => TaskResponse::Success(json!([&*req.input, &*req.state_name, &*req.resource])),
         _ => TaskResponse::Success(json!("x".repeat((r >> 8) as usize % 100))),
     }
 }

@@ -416,7 +416,7 @@ impl<'d> Builder<'d> {
                 .to_string();
                 let (resource_kind, pattern) = classify_resource(&resource);
                 Kind::Task {
-                    resource,
+                    resource: resource.into(),
                     resource_kind,
                     pattern,
                     timeout: number_source("TimeoutSeconds", "TimeoutSecondsPath")?,
@@ -679,8 +679,8 @@ pub fn classify_resource(resource: &str) -> (ResourceKind, IntegrationPattern) {
         };
         return (
             ResourceKind::Service {
-                resource_type,
-                resource: api,
+                resource_type: resource_type.into(),
+                resource: api.into(),
             },
             pattern,
         );
@@ -688,7 +688,7 @@ pub fn classify_resource(resource: &str) -> (ResourceKind, IntegrationPattern) {
     (
         ResourceKind::Service {
             resource_type: "unknown".into(),
-            resource: resource.to_string(),
+            resource: resource.into(),
         },
         IntegrationPattern::RequestResponse,
     )

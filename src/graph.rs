@@ -193,7 +193,7 @@ impl Graph {
                 start: sm.scopes[st.scope].start == id,
                 end: ends,
                 resource: match &st.kind {
-                    Kind::Task { resource, .. } => Some(resource.clone()),
+                    Kind::Task { resource, .. } => Some(resource.to_string()),
                     _ => None,
                 },
                 containers: owned,

@@ -224,33 +224,33 @@ pub enum Details {
         index: usize,
     },
     TaskScheduled {
-        resource_type: String,
-        resource: String,
-        region: String,
+        resource_type: Arc<str>,
+        resource: Arc<str>,
+        region: Arc<str>,
         parameters: Recorded,
         timeout_in_seconds: Option<u64>,
         heartbeat_in_seconds: Option<u64>,
     },
     /// TaskStarted.
     Task {
-        resource_type: String,
-        resource: String,
+        resource_type: Arc<str>,
+        resource: Arc<str>,
     },
     /// TaskSucceeded / TaskSubmitted.
     TaskOutput {
-        resource_type: String,
-        resource: String,
+        resource_type: Arc<str>,
+        resource: Arc<str>,
         output: Recorded,
     },
     /// TaskFailed / TaskTimedOut / TaskStartFailed / TaskSubmitFailed.
     TaskError {
-        resource_type: String,
-        resource: String,
+        resource_type: Arc<str>,
+        resource: Arc<str>,
         error: Option<String>,
         cause: Option<String>,
     },
     LambdaFunctionScheduled {
-        resource: String,
+        resource: Arc<str>,
         input: Recorded,
         timeout_in_seconds: Option<u64>,
     },
@@ -383,9 +383,12 @@ impl HistoryEvent {
                 timeout_in_seconds,
                 heartbeat_in_seconds,
             } => {
-                m.insert("resourceType".into(), Value::String(resource_type.clone()));
-                m.insert("resource".into(), Value::String(resource.clone()));
-                m.insert("region".into(), Value::String(region.clone()));
+                m.insert(
+                    "resourceType".into(),
+                    Value::String(resource_type.to_string()),
+                );
+                m.insert("resource".into(), Value::String(resource.to_string()));
+                m.insert("region".into(), Value::String(region.to_string()));
                 m.insert("parameters".into(), payload_string(parameters));
                 if let Some(t) = timeout_in_seconds {
                     m.insert("timeoutInSeconds".into(), json!(t));
@@ -398,16 +401,22 @@ impl HistoryEvent {
                 resource_type,
                 resource,
             } => {
-                m.insert("resourceType".into(), Value::String(resource_type.clone()));
-                m.insert("resource".into(), Value::String(resource.clone()));
+                m.insert(
+                    "resourceType".into(),
+                    Value::String(resource_type.to_string()),
+                );
+                m.insert("resource".into(), Value::String(resource.to_string()));
             }
             Details::TaskOutput {
                 resource_type,
                 resource,
                 output,
             } => {
-                m.insert("resourceType".into(), Value::String(resource_type.clone()));
-                m.insert("resource".into(), Value::String(resource.clone()));
+                m.insert(
+                    "resourceType".into(),
+                    Value::String(resource_type.to_string()),
+                );
+                m.insert("resource".into(), Value::String(resource.to_string()));
                 m.insert("output".into(), payload_string(output));
                 m.insert("outputDetails".into(), truncated());
             }
@@ -417,8 +426,11 @@ impl HistoryEvent {
                 error,
                 cause,
             } => {
-                m.insert("resourceType".into(), Value::String(resource_type.clone()));
-                m.insert("resource".into(), Value::String(resource.clone()));
+                m.insert(
+                    "resourceType".into(),
+                    Value::String(resource_type.to_string()),
+                );
+                m.insert("resource".into(), Value::String(resource.to_string()));
                 put_opt(&mut m, "error", error);
                 put_opt(&mut m, "cause", cause);
             }
@@ -427,7 +439,7 @@ impl HistoryEvent {
                 input,
                 timeout_in_seconds,
             } => {
-                m.insert("resource".into(), Value::String(resource.clone()));
+                m.insert("resource".into(), Value::String(resource.to_string()));
                 m.insert("input".into(), payload_string(input));
                 m.insert("inputDetails".into(), truncated());
                 if let Some(t) = timeout_in_seconds {

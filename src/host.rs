@@ -3,6 +3,7 @@
 //! CLI and the JS bindings all implement it.
 
 use serde_json::Value;
+use std::sync::Arc;
 
 /// One invocation of a Task state, as the engine hands it to the host.
 #[derive(Debug, Clone, PartialEq)]
@@ -10,11 +11,12 @@ pub struct TaskRequest {
     /// Unique within the execution; pass it back to `Execution::complete_task`.
     pub id: u64,
     /// The Task state's name.
-    pub state_name: String,
+    pub state_name: Arc<str>,
     /// The `Resource` field exactly as written (ARN, `arn:aws:states:::lambda:invoke`, …).
-    pub resource: String,
-    /// The effective input: the state input after InputPath and Parameters.
-    pub input: Value,
+    pub resource: Arc<str>,
+    /// The effective input: the state input after InputPath and Parameters (shared
+    /// with the history's `*Scheduled` event).
+    pub input: Arc<Value>,
     /// How many times this Task state was invoked before in this execution (retries
     /// included), 0-based: the invocation number of Step Functions Local mock files.
     pub invocation: u32,

@@ -458,7 +458,7 @@ impl fmt::Debug for MockHandler {
 
 impl TaskHandler for MockHandler {
     fn invoke(&mut self, request: &TaskRequest) -> TaskResponse {
-        let Some((resp_name, resp)) = self.states.get(&request.state_name) else {
+        let Some((resp_name, resp)) = self.states.get(&*request.state_name) else {
             if let Some(f) = self.fallback.as_mut() {
                 return f.invoke(request);
             }
@@ -496,7 +496,7 @@ mod tests {
             id: 1,
             state_name: state.into(),
             resource: "arn:aws:states:::lambda:invoke".into(),
-            input: json!({}),
+            input: json!({}).into(),
             invocation,
             task_token: None,
         }

@@ -164,8 +164,8 @@ pub enum ResourceKind {
     /// `arn:aws:states:::<service>:<api>[.sync|.waitForTaskToken]` and `aws-sdk`
     /// integrations: `Task*` events with this resource type and resource.
     Service {
-        resource_type: String,
-        resource: String,
+        resource_type: Arc<str>,
+        resource: Arc<str>,
     },
 }
 
@@ -200,7 +200,7 @@ pub enum Kind {
         result: Option<Value>,
     },
     Task {
-        resource: String,
+        resource: Arc<str>,
         resource_kind: ResourceKind,
         pattern: IntegrationPattern,
         timeout: Option<NumberSource>,

@@ -21,10 +21,11 @@ use crate::model::StateMachine;
 use crate::test_state::{InspectionLevel, Mock as TestMock, TestStateRequest};
 use crate::validate::{self, MachineType};
 use crate::Error;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
@@ -436,6 +437,7 @@ impl WasmMachine {
             js_keys: o.handlers.into_iter().collect(),
             virtual_clock: o.virtual_clock.unwrap_or(true),
             js_queue: Vec::new(),
+            names: Vec::new(),
             outstanding: HashSet::new(),
             tokens: BTreeMap::new(),
             next_timer: Cell::new(0.0),
@@ -481,9 +483,9 @@ const DONE: u32 = 3;
 const HAS_REQUESTS: u32 = 4;
 
 struct TokenInfo {
-    state_name: String,
-    resource: String,
-    input: Value,
+    state_name: Arc<str>,
+    resource: Arc<str>,
+    input: Arc<Value>,
 }
 
 /// A running (or finished) execution.
@@ -495,6 +497,8 @@ pub struct WasmExecution {
     virtual_clock: bool,
     /// Requests for the JS handlers, not taken yet.
     js_queue: Vec<TaskRequest>,
+    /// `[stateName, resource]` pairs that requests refer to (`takeRequests`).
+    names: Vec<(Arc<str>, Arc<str>)>,
     /// Requests given to JS handlers whose answer has not come back.
     outstanding: HashSet<u64>,
     /// Task tokens handed out, with what they belong to (pruned lazily).
@@ -568,37 +572,47 @@ impl WasmExecution {
     }
 
     /// The requests for JS handlers, as a JSON array of
-    /// `{id, stateName, resource, input, invocation, taskToken?}`.
+    /// `[id, names, invocation, input, taskToken?]`, where `names` indexes the
+    /// `[stateName, resource]` pairs that `requestNames` gives (a request carries no
+    /// long strings, so that a task's crossing into JS stays cheap).
     #[wasm_bindgen(js_name = takeRequests)]
     pub fn take_requests(&mut self) -> String {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Request<'a> {
-            id: u64,
-            state_name: &'a str,
-            resource: &'a str,
-            input: &'a Value,
-            invocation: u32,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            task_token: Option<&'a str>,
-        }
-        let requests: Vec<Request> = self
-            .js_queue
-            .iter()
-            .map(|r| Request {
-                id: r.id,
-                state_name: &r.state_name,
-                resource: &r.resource,
-                input: &r.input,
-                invocation: r.invocation,
-                task_token: r.task_token.as_deref(),
-            })
-            .collect();
-        let text = serde_json::to_string(&requests).unwrap_or_else(|_| "[]".into());
-        for r in self.js_queue.drain(..) {
+        let mut text = String::from("[");
+        for (i, r) in std::mem::take(&mut self.js_queue).into_iter().enumerate() {
+            let names =
+                match self.names.iter().position(|(s, res)| {
+                    Arc::ptr_eq(s, &r.state_name) && Arc::ptr_eq(res, &r.resource)
+                }) {
+                    Some(k) => k,
+                    None => {
+                        self.names.push((r.state_name.clone(), r.resource.clone()));
+                        self.names.len() - 1
+                    }
+                };
+            if i > 0 {
+                text.push(',');
+            }
+            let _ = write!(text, "[{},{},{},", r.id, names, r.invocation);
+            text.push_str(&serde_json::to_string(&*r.input).unwrap_or_else(|_| "null".into()));
+            if let Some(t) = &r.task_token {
+                text.push(',');
+                text.push_str(&serde_json::to_string(t).unwrap_or_default());
+            }
+            text.push(']');
             self.outstanding.insert(r.id);
         }
+        text.push(']');
         text
+    }
+
+    /// `[stateName, resource]` of the requests whose `names` is `k` (see `takeRequests`).
+    #[wasm_bindgen(js_name = requestNames)]
+    pub fn request_names(&self, k: u32) -> String {
+        let (s, r) = self
+            .names
+            .get(k as usize)
+            .map_or(("", ""), |(s, r)| (&**s, &**r));
+        serde_json::to_string(&[s, r]).unwrap_or_default()
     }
 
     /// A JS handler's result (JSON text). Returns `false` when the task no longer
@@ -663,9 +677,9 @@ impl WasmExecution {
                 let info = self.tokens.get(t)?;
                 Some(json!({
                     "taskToken": t,
-                    "stateName": info.state_name,
-                    "resource": info.resource,
-                    "input": info.input,
+                    "stateName": &*info.state_name,
+                    "resource": &*info.resource,
+                    "input": &*info.input,
                 }))
             })
             .collect();
@@ -864,14 +878,14 @@ impl WasmExecution {
                     },
                 );
             }
-            if self.js_keys.contains(&r.state_name) || self.js_keys.contains(&r.resource) {
+            if self.js_keys.contains(&*r.state_name) || self.js_keys.contains(&*r.resource) {
                 self.js_queue.push(r);
                 continue;
             }
             let mocked = self
                 .mock
                 .as_ref()
-                .is_some_and(|(_, states)| states.contains(&r.state_name));
+                .is_some_and(|(_, states)| states.contains(&*r.state_name));
             if r.task_token.is_some() && !mocked {
                 continue;
             }

@@ -32,7 +32,7 @@ fn run_seeded(seed: u64) -> Vec<serde_json::Value> {
                 cause: None,
             }
         } else {
-            TaskResponse::Success(r.input.clone())
+            TaskResponse::Success((*r.input).clone())
         }
     }));
     history_json(&ex)

@@ -40,7 +40,7 @@ fn task_arguments_output_and_states_result() {
         "End": true
     }}));
     let ex = run_with(&def, json!({"v": 1}), |r| {
-        assert_eq!(r.input, json!({"FunctionName": "f", "Payload": {"v": 1}}));
+        assert_eq!(*r.input, json!({"FunctionName": "f", "Payload": {"v": 1}}));
         TaskResponse::Success(json!({"Payload": 42}))
     });
     assert_eq!(output(&ex), json!({"got": 42, "in": {"v": 1}}));

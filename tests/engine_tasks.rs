@@ -29,9 +29,9 @@ fn task_result_goes_through_result_selector_and_result_path() {
         "ResultPath": "$.out"
     }));
     let ex = run_with(&def, json!({"a": 1}), |r| {
-        assert_eq!(r.state_name, "T");
-        assert_eq!(r.resource, INVOKE);
-        assert_eq!(r.input, json!({"Payload": {"a": 1}}));
+        assert_eq!(&*r.state_name, "T");
+        assert_eq!(&*r.resource, INVOKE);
+        assert_eq!(*r.input, json!({"Payload": {"a": 1}}));
         TaskResponse::Success(json!({"Payload": r.input["Payload"].clone(), "StatusCode": 200}))
     });
     assert_eq!(output(&ex), json!({"a": 1, "out": {"p": {"a": 1}}}));
@@ -59,7 +59,7 @@ fn legacy_lambda_arn_records_lambda_function_events() {
     let def =
         json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": LAMBDA, "End": true}}});
     let ex = run_with(&def, json!({"x": 1}), |r| {
-        TaskResponse::Success(r.input.clone())
+        TaskResponse::Success((*r.input).clone())
     });
     assert_eq!(output(&ex), json!({"x": 1}));
     assert_eq!(
@@ -213,7 +213,7 @@ fn a_slow_task_times_out_after_timeout_seconds() {
     let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": LAMBDA, "TimeoutSeconds": 5, "End": true}}});
     let ex = run_with(&def, json!({}), |r| TaskResponse::Delayed {
         after_ms: 60_000,
-        response: Box::new(TaskResponse::Success(r.input.clone())),
+        response: Box::new(TaskResponse::Success((*r.input).clone())),
     });
     let (error, cause) = failure(&ex);
     assert_eq!(error, "States.Timeout");

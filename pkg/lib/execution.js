@@ -140,6 +140,8 @@ export class Execution {
   #resolve;
   #reject;
   #stepChain = Promise.resolve();
+  /** `[stateName, resource]` pairs of task requests, by their index (see `#request`). */
+  #names = [];
   /** The signal handlers see: aborted when the execution stops or ends. */
   #signal = () => (this.#abort ??= new AbortController()).signal;
   #disposed = false;
@@ -511,14 +513,25 @@ export class Execution {
     if (code & HAS_REQUESTS) {
       const requests = JSON.parse(this.#call(() => h.takeRequests()));
       let answered = false;
-      for (const r of requests) {
+      for (const q of requests) {
         if (this.#done) return DONE;
-        if (this.#dispatch(r)) answered = true;
+        if (this.#dispatch(this.#request(q))) answered = true;
       }
       if (answered) return RUNNABLE;
       code &= 3;
     }
     return code;
+  }
+
+  /**
+   * A request from its compact form `[id, names, invocation, input, taskToken?]`
+   * (src/wasm.rs `takeRequests`); the `[stateName, resource]` pairs are fetched once.
+   */
+  #request(q) {
+    const names = (this.#names[q[1]] ??= JSON.parse(this.#call(() => this.#h.requestNames(q[1]))));
+    const r = { id: q[0], stateName: names[0], resource: names[1], input: q[3], invocation: q[2] };
+    if (q.length > 4) r.taskToken = q[4];
+    return r;
   }
 
   /** Calls the handler for a request; returns whether it answered synchronously. */

@@ -343,7 +343,7 @@ impl LambdaSim {
 
 impl TaskHandler for LambdaSim {
     fn invoke(&mut self, request: &TaskRequest) -> TaskResponse {
-        let r = request.resource.as_str();
+        let r = &*request.resource;
         if r.starts_with("arn:") && r.split(':').nth(2) == Some("lambda") {
             self.invoke_arn(request)
         } else if r == "arn:aws:states:::lambda:invoke" {
@@ -599,7 +599,7 @@ mod tests {
             id: 1,
             state_name: "T".into(),
             resource: resource.into(),
-            input,
+            input: input.into(),
             invocation: 0,
             task_token: None,
         }

@@ -273,6 +273,8 @@ pub struct Execution {
     arn: String,
     state_machine_arn: String,
     role_arn: String,
+    /// `opts.region`, shared by the events that show it.
+    region: Arc<str>,
     input: Recorded,
     history: Vec<HistoryEvent>,
     now: Millis,
@@ -567,6 +569,7 @@ impl Execution {
             arn,
             state_machine_arn,
             role_arn,
+            region: opts.region.as_str().into(),
             history: Vec::new(),
             rng,
             fibers: Vec::new(),
@@ -876,7 +879,7 @@ impl Execution {
             Some(t) => {
                 let st = self.sm.state(t.state);
                 let res = match &st.kind {
-                    Kind::Task { resource, .. } => resource.clone(),
+                    Kind::Task { resource, .. } => resource.to_string(),
                     _ => String::new(),
                 };
                 (st.name.to_string(), res)
@@ -1737,7 +1740,8 @@ impl Execution {
         let id = self.next_task;
         self.next_task += 1;
         let prev = self.fiber(fid).prev;
-        let payload: Payload = Arc::new(effective.clone());
+        // Shared by the `*Scheduled` event and the request.
+        let payload: Payload = Arc::new(effective);
         let scheduled = match resource_kind {
             ResourceKind::LambdaArn => {
                 let a = self.emit(
@@ -1745,7 +1749,7 @@ impl Execution {
                     EventType::LambdaFunctionScheduled,
                     Details::LambdaFunctionScheduled {
                         resource: resource.clone(),
-                        input: payload.into(),
+                        input: payload.clone().into(),
                         timeout_in_seconds: timeout_s,
                     },
                 );
@@ -1757,7 +1761,7 @@ impl Execution {
                     EventType::ActivityScheduled,
                     Details::LambdaFunctionScheduled {
                         resource: resource.clone(),
-                        input: payload.into(),
+                        input: payload.clone().into(),
                         timeout_in_seconds: timeout_s,
                     },
                 );
@@ -1773,8 +1777,8 @@ impl Execution {
                     Details::TaskScheduled {
                         resource_type: resource_type.clone(),
                         resource: api.clone(),
-                        region: self.opts.region.clone(),
-                        parameters: payload.into(),
+                        region: self.region.clone(),
+                        parameters: payload.clone().into(),
                         timeout_in_seconds: timeout_s,
                         heartbeat_in_seconds: heartbeat_s,
                     },
@@ -1819,9 +1823,9 @@ impl Execution {
         }
         self.outbox.push_back(TaskRequest {
             id,
-            state_name: String::from(&*st.name),
+            state_name: st.name.clone(),
             resource: resource.clone(),
-            input: effective,
+            input: payload,
             invocation,
             task_token: token,
         });
