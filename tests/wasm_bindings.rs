@@ -24,6 +24,27 @@ fn error_json(e: JsValue) -> Value {
     serde_json::from_str(&e.as_string().expect("errors are JSON text")).expect("JSON")
 }
 
+/// `takeRequests` read back as objects: each compact `[id, names, invocation, input,
+/// taskToken?]` with its `[stateName, resource]` from `requestNames`.
+fn requests(ex: &mut WasmExecution) -> Vec<Value> {
+    let compact: Vec<Vec<Value>> = serde_json::from_str(&ex.take_requests()).unwrap();
+    compact
+        .into_iter()
+        .map(|q| {
+            let names: Vec<String> =
+                serde_json::from_str(&ex.request_names(q[1].as_u64().unwrap() as u32)).unwrap();
+            let mut r = json!({
+                "id": q[0], "stateName": names[0], "resource": names[1],
+                "invocation": q[2], "input": q[3],
+            });
+            if let Some(t) = q.get(4) {
+                r["taskToken"] = t.clone();
+            }
+            r
+        })
+        .collect()
+}
+
 fn outcome(ex: &WasmExecution) -> Value {
     serde_json::from_str(&ex.outcome()).unwrap()
 }
@@ -101,7 +122,7 @@ fn js_handled_tasks_round_trip() {
     for expected_state in ["A", "B"] {
         let code = ex.run(1000);
         assert_eq!(code, WAITING | HAS_REQUESTS, "{expected_state}");
-        let reqs: Vec<Value> = serde_json::from_str(&ex.take_requests()).unwrap();
+        let reqs = requests(&mut ex);
         assert_eq!(reqs.len(), 1);
         assert_eq!(reqs[0]["stateName"], expected_state);
         assert_eq!(reqs[0]["invocation"], 0);
@@ -134,7 +155,7 @@ fn handler_failures_reach_catchers() {
     }}));
     let mut ex = m.start(r#"{"handlers": ["A"]}"#).unwrap();
     assert_eq!(ex.run(100), WAITING | HAS_REQUESTS);
-    let reqs: Vec<Value> = serde_json::from_str(&ex.take_requests()).unwrap();
+    let reqs = requests(&mut ex);
     assert!(ex.fail(
         reqs[0]["id"].as_f64().unwrap(),
         "Oops".into(),
@@ -170,7 +191,7 @@ fn bad_results_and_options_are_errors_not_panics() {
     assert_eq!(e["code"], "INVALID_EXECUTION_INPUT");
     let mut ex = m.start(r#"{"handlers": ["A"]}"#).unwrap();
     ex.run(10);
-    let reqs: Vec<Value> = serde_json::from_str(&ex.take_requests()).unwrap();
+    let reqs = requests(&mut ex);
     let e = error_json(
         ex.complete(reqs[0]["id"].as_f64().unwrap(), "{")
             .err()
@@ -221,7 +242,7 @@ fn mocks_answer_inside_the_engine_and_handlers_take_precedence() {
         .start_mocked(r#"{"testCase": "Happy", "handlers": ["B"]}"#, &mock)
         .unwrap();
     assert_eq!(ex.run(1000), WAITING | HAS_REQUESTS);
-    let reqs: Vec<Value> = serde_json::from_str(&ex.take_requests()).unwrap();
+    let reqs = requests(&mut ex);
     assert_eq!(reqs[0]["stateName"], "B");
     assert_eq!(reqs[0]["input"], json!({"from": "mock A"}));
 
