@@ -128,7 +128,7 @@ fn main() {
             ex.run(&mut identity);
             let o = ex.outcome();
             if check_output {
-                let out = o.output.clone().unwrap_or(Value::Null);
+                let out = o.output.as_deref().cloned().unwrap_or(Value::Null);
                 if let Err(e) = check(&meta, &out) {
                     panic!("{name}: {:?} {e}", o.status);
                 }

@@ -247,7 +247,7 @@ pub fn test_state_with(
     };
     Ok(TestStateResponse {
         status,
-        output: o.output.clone(),
+        output: o.output.as_deref().cloned(),
         error,
         cause,
         next_state: match status {

@@ -21,7 +21,7 @@ use crate::model::StateMachine;
 use crate::test_state::{InspectionLevel, Mock as TestMock, TestStateRequest};
 use crate::validate::{self, MachineType};
 use crate::Error;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashSet};
@@ -723,20 +723,38 @@ impl WasmExecution {
     /// `{status, output?, error?, cause?, executionArn, startDate, stopDate?}` as JSON
     /// (dates in ms since the epoch; `stopDate` once finished).
     pub fn outcome(&self) -> String {
-        let mut v = self.ex.outcome().to_json();
-        if let Value::Object(m) = &mut v {
-            m.insert("executionArn".into(), json!(self.ex.execution_arn()));
-            let history = self.ex.history();
-            if let Some(first) = history.first() {
-                m.insert("startDate".into(), json!(first.timestamp));
-            }
-            if self.ex.is_finished() {
-                if let Some(last) = history.last() {
-                    m.insert("stopDate".into(), json!(last.timestamp));
-                }
-            }
+        // Written straight from the engine's values: the output is not copied.
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct OutcomeJson<'a> {
+            status: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            output: Option<&'a Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            error: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cause: Option<&'a str>,
+            execution_arn: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            start_date: Option<i64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            stop_date: Option<i64>,
         }
-        v.to_string()
+        let o = self.ex.outcome();
+        let history = self.ex.history();
+        serde_json::to_string(&OutcomeJson {
+            status: o.status.as_str(),
+            output: o.output.as_deref(),
+            error: o.error.as_deref(),
+            cause: o.cause.as_deref(),
+            execution_arn: self.ex.execution_arn(),
+            start_date: history.first().map(|e| e.timestamp),
+            stop_date: history
+                .last()
+                .filter(|_| self.ex.is_finished())
+                .map(|e| e.timestamp),
+        })
+        .unwrap_or_default()
     }
 
     /// The data flow of state visits (with `inspect` on), from index `from` on, as a

@@ -53,7 +53,7 @@ fn retries_consume_invocation_numbers() {
     }))}});
     let ex = run(def, MOCK, "Retries", json!({}));
     assert_eq!(ex.outcome().status, Status::Succeeded);
-    assert_eq!(ex.outcome().output, Some(json!({"attempt": 3})));
+    assert_eq!(ex.outcome().output.as_deref(), Some(&json!({"attempt": 3})));
     let failed = ex
         .history()
         .iter()
@@ -71,8 +71,8 @@ fn map_iterations_consume_invocation_numbers_in_order() {
     let ex = run(def, MOCK, "Items", json!([1, 2, 3, 4]));
     assert_eq!(ex.outcome().status, Status::Succeeded);
     assert_eq!(
-        ex.outcome().output,
-        Some(json!(["first", "second", "later", "later"]))
+        ex.outcome().output.as_deref(),
+        Some(&json!(["first", "second", "later", "later"]))
     );
 }
 

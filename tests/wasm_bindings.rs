@@ -85,8 +85,8 @@ fn readme_library_example() {
     };
     let execution = statelab::run(sm, options, &mut answer).unwrap();
     assert_eq!(
-        execution.outcome().output,
-        Some(json!({ "greeting": "Hello, Ana!" }))
+        execution.outcome().output.as_deref(),
+        Some(&json!({ "greeting": "Hello, Ana!" }))
     );
 }
 

@@ -329,7 +329,11 @@ pub fn check(case: &Case, ex: &Execution, opts: &RunnerOptions) -> Result<(), St
     }
     if out.status == Status::Succeeded {
         if let Some(expected) = &e.output {
-            let actual = out.output.clone().unwrap_or(serde_json::Value::Null);
+            let actual = out
+                .output
+                .as_deref()
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
             compare_json(expected, &actual, &masks).map_err(|m| format!("output differs {m}"))?;
         }
     } else {

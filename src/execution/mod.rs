@@ -128,7 +128,8 @@ impl Status {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub status: Status,
-    pub output: Option<Value>,
+    /// Shared with the `ExecutionSucceeded` event.
+    pub output: Option<Arc<Value>>,
     pub error: Option<String>,
     pub cause: Option<String>,
 }
@@ -139,7 +140,7 @@ impl Outcome {
         let mut m = Map::new();
         m.insert("status".into(), Value::String(self.status.as_str().into()));
         if let Some(o) = &self.output {
-            m.insert("output".into(), o.clone());
+            m.insert("output".into(), (**o).clone());
         }
         if let Some(e) = &self.error {
             m.insert("error".into(), Value::String(e.clone()));
@@ -1020,7 +1021,7 @@ impl Execution {
         prev: u64,
         event_type: EventType,
         details: Details,
-        output: Option<Value>,
+        output: Option<Payload>,
         error: Option<String>,
         cause: Option<String>,
     ) {
@@ -2216,15 +2217,14 @@ impl Execution {
                 single.next_state = next.map(|n| self.sm.state(n).name.to_string());
             }
             self.fiber(fid).prev = id;
-            let out = (*output).clone();
             self.finish(
                 Status::Succeeded,
                 id,
                 EventType::ExecutionSucceeded,
                 Details::ExecutionSucceeded {
-                    output: output.into(),
+                    output: output.clone().into(),
                 },
-                Some(out),
+                Some(output),
                 None,
                 None,
             );
@@ -2403,15 +2403,14 @@ impl Execution {
         };
         match parent {
             None => {
-                let out = (*output).clone();
                 self.finish(
                     Status::Succeeded,
                     prev,
                     EventType::ExecutionSucceeded,
                     Details::ExecutionSucceeded {
-                        output: output.into(),
+                        output: output.clone().into(),
                     },
-                    Some(out),
+                    Some(output),
                     None,
                     None,
                 );

@@ -47,7 +47,7 @@ pub fn output(ex: &Execution) -> Value {
         o,
         history_types(ex).join(", ")
     );
-    o.output.clone().expect("output")
+    o.output.as_deref().cloned().expect("output")
 }
 
 /// Asserts failure and returns (error, cause).
