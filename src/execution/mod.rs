@@ -2841,7 +2841,8 @@ impl Execution {
                 return;
             };
             let (parent, state, cursor) = (g.parent, g.state, g.cursor);
-            let item = g.items.get(index).cloned().unwrap_or(Value::Null);
+            // Each index is started once: its item moves into the iteration.
+            let item = g.items.get_mut(index).map_or(Value::Null, std::mem::take);
             let map_input = g.map_input.clone();
             let sm = self.sm.clone();
             let st = sm.state(state);
