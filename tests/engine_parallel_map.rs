@@ -254,3 +254,31 @@ fn inner_scopes_read_outer_variables() {
     let ex = run(&def, json!([1, 2]));
     assert_eq!(output(&ex), json!([{"sum": 6}, {"sum": 7}]));
 }
+
+/// A branch's output moves into the Map's result while its last Exited event keeps
+/// the output's JSON text: both must show the same value.
+#[test]
+fn iteration_outputs_are_in_the_result_and_in_the_history() {
+    let def = json!({
+        "StartAt": "M",
+        "States": {"M": {
+            "Type": "Map", "End": true,
+            "ItemProcessor": {"StartAt": "P", "States": {
+                "P": {"Type": "Pass", "Parameters": {"v.$": "$", "k": "item"}, "Next": "S"},
+                "S": {"Type": "Succeed"}
+            }}
+        }}
+    });
+    let ex = run(&def, json!([1, 2, 3]));
+    let expected: Vec<serde_json::Value> = (1..=3).map(|v| json!({"v": v, "k": "item"})).collect();
+    assert_eq!(output(&ex), json!(expected));
+    let mut exited: Vec<serde_json::Value> = history_json(&ex)
+        .iter()
+        .filter(|e| e["type"] == "SucceedStateExited")
+        .map(|e| {
+            serde_json::from_str(e["stateExitedEventDetails"]["output"].as_str().unwrap()).unwrap()
+        })
+        .collect();
+    exited.sort_by_key(|v| v["v"].as_i64());
+    assert_eq!(exited, expected);
+}

@@ -2046,8 +2046,6 @@ impl Execution {
     /// (Parallel branches, Map items, a Task's input kept for its retries) it stays
     /// shared: `Err`, and the merge copies.
     fn take_input(&mut self, fid: FiberId) -> Result<Value, Payload> {
-        /// How far back the events that share the input are looked for.
-        const WINDOW: usize = 16;
         let doc = self.fiber(fid).input.payload();
         // Holders besides `doc` itself.
         let mut others = Arc::strong_count(&doc) - 1;
@@ -2072,40 +2070,11 @@ impl Execution {
         // otherwise among the last few events.
         let (entered, came_from) = {
             let f = self.fiber(fid);
-            (f.entered_id as usize, f.entered_prev.max(1) as usize)
+            (f.entered_id, f.entered_prev.max(1))
         };
-        let len = self.history.len();
-        let candidates = [entered, came_from]
-            .into_iter()
-            .map(|id| id.wrapping_sub(1))
-            .chain((len.saturating_sub(WINDOW)..len).rev());
-        let mut found = [0usize; 8];
-        let mut n = 0;
-        for i in candidates {
-            if n == others || n == found.len() {
-                break;
-            }
-            let shares = self
-                .history
-                .get_mut(i)
-                .and_then(|e| e.details.payload_mut())
-                .is_some_and(|r| r.is(&doc));
-            if shares && !found[..n].contains(&i) {
-                found[n] = i;
-                n += 1;
-            }
-        }
-        if n != others {
+        let Some(text) = self.freeze_in_history(&doc, others, [entered, came_from]) else {
             return Err(doc);
-        }
-        let text: Arc<str> = serde_json::to_string(&*doc)
-            .unwrap_or_else(|_| "null".into())
-            .into();
-        for &i in &found[..n] {
-            if let Some(r) = self.history[i].details.payload_mut() {
-                *r = Recorded::Text(text.clone());
-            }
-        }
+        };
         if exec_holds {
             self.input = Recorded::Text(text.clone());
         }
@@ -2115,6 +2084,53 @@ impl Execution {
         }
         f.input = Recorded::Text(text);
         Arc::try_unwrap(doc)
+    }
+
+    /// Switches the `holders` history events that share `doc` to its JSON text (and
+    /// returns it), so that the engine may own `doc`. They are looked for among the
+    /// events with the ids in `near`, then among the last few events; when they are
+    /// not all found, nothing changes (`None`).
+    fn freeze_in_history(
+        &mut self,
+        doc: &Payload,
+        holders: usize,
+        near: [u64; 2],
+    ) -> Option<Arc<str>> {
+        /// How far back the events that share it are looked for.
+        const WINDOW: usize = 16;
+        let len = self.history.len();
+        let candidates = near
+            .into_iter()
+            .map(|id| (id as usize).wrapping_sub(1))
+            .chain((len.saturating_sub(WINDOW)..len).rev());
+        let mut found = [0usize; 8];
+        let mut n = 0;
+        for i in candidates {
+            if n == holders || n == found.len() {
+                break;
+            }
+            let shares = self
+                .history
+                .get_mut(i)
+                .and_then(|e| e.details.payload_mut())
+                .is_some_and(|r| r.is(doc));
+            if shares && !found[..n].contains(&i) {
+                found[n] = i;
+                n += 1;
+            }
+        }
+        if n != holders {
+            return None;
+        }
+        let text: Arc<str> = serde_json::to_string(&**doc)
+            .unwrap_or_else(|_| "null".into())
+            .into();
+        for &i in &found[..n] {
+            if let Some(r) = self.history[i].details.payload_mut() {
+                *r = Recorded::Text(text.clone());
+            }
+        }
+        Some(text)
     }
 
     fn apply_result_path(
@@ -2417,7 +2433,19 @@ impl Execution {
             }
             Some((gid, index)) => {
                 self.fibers[fid] = None;
-                self.child_succeeded(gid, index, fid, (*output).clone(), prev);
+                // The branch's last Exited event shares the output: it keeps the
+                // text, the group takes the value.
+                let holders = Arc::strong_count(&output) - 1;
+                let output = if holders == 0
+                    || self
+                        .freeze_in_history(&output, holders, [prev, prev])
+                        .is_some()
+                {
+                    unshare(output)
+                } else {
+                    (*output).clone()
+                };
+                self.child_succeeded(gid, index, fid, output, prev);
             }
         }
     }
@@ -3041,14 +3069,14 @@ impl Execution {
     }
 
     fn after_child(&mut self, gid: GroupId) {
-        let Some(g) = self.groups[gid].as_ref() else {
+        let Some(g) = self.groups[gid].as_mut() else {
             return;
         };
         if g.remaining == 0 {
-            let results = g
-                .results
-                .iter()
-                .map(|r| r.clone().unwrap_or(Value::Null))
+            // The group ends here (`group_done` drops it): its results move out.
+            let results = std::mem::take(&mut g.results)
+                .into_iter()
+                .map(|r| r.unwrap_or(Value::Null))
                 .collect();
             let parent = g.parent;
             let prev = if g.is_map {
