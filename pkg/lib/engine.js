@@ -9,9 +9,17 @@ import { InternalError, fromEngine } from './errors.js';
 
 let compiled = null;
 let generation = 0;
-/** Engine objects of the current instance, retired when it is replaced. */
-let live = new Set();
-let sinceSweep = 0;
+/**
+ * Engine objects of the current instance, retired when it is replaced: records by id
+ * (`ids` maps an object to its record without keeping it alive). Objects freed on
+ * purpose leave at once (`untrack`); the records of collected ones are swept when
+ * the map has doubled, so that tracking stays O(1) however many executions run.
+ */
+let live = new Map();
+const ids = new WeakMap();
+let nextId = 1;
+const SWEEP_FROM = 4096;
+let sweepAt = SWEEP_FROM;
 
 /** Instantiates the engine from a compiled `WebAssembly.Module` (entry points call it). */
 export function instantiate(module) {
@@ -36,18 +44,34 @@ export const RETIRED = Symbol('statelab.retired');
  * (optional) is told through its `[RETIRED]` method.
  */
 export function track(obj, owner) {
-  live.add({ obj: new WeakRef(obj), owner: owner ? new WeakRef(owner) : null });
-  if (++sinceSweep > 4096) {
-    sinceSweep = 0;
-    for (const r of live) if (r.obj.deref() === undefined) live.delete(r);
+  const id = nextId++;
+  live.set(id, { obj: new WeakRef(obj), owner: owner ? new WeakRef(owner) : null });
+  ids.set(obj, id);
+  if (live.size >= sweepAt) {
+    for (const [k, r] of live) if (r.obj.deref() === undefined) live.delete(k);
+    sweepAt = Math.max(SWEEP_FROM, live.size * 2);
   }
   return obj;
+}
+
+/** Forgets a tracked object that is being freed. */
+export function untrack(obj) {
+  const id = ids.get(obj);
+  if (id !== undefined) {
+    live.delete(id);
+    ids.delete(obj);
+  }
+}
+
+/** How many engine objects are tracked (for tests). */
+export function trackedCount() {
+  return live.size;
 }
 
 function replaceInstance() {
   // Retire the old objects first: their finalizers would otherwise free pointers in
   // the new instance's memory.
-  const retired = live;
+  const retired = [...live.values()];
   for (const r of retired) {
     const o = r.obj.deref();
     if (o !== undefined) {
@@ -58,7 +82,8 @@ function replaceInstance() {
       }
     }
   }
-  live = new Set();
+  live = new Map();
+  sweepAt = SWEEP_FROM;
   generation++;
   glue.__statelab_forget_instance();
   glue.initSync({ module: compiled });

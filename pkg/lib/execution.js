@@ -3,7 +3,7 @@
 // into the engine; when the execution is idle, virtual time jumps to the next timer
 // (or, under the real clock, a setTimeout waits for it).
 
-import { RETIRED, UTF8_FROM, call, currentGeneration, track, utf8 } from './engine.js';
+import { RETIRED, UTF8_FROM, call, currentGeneration, track, untrack, utf8 } from './engine.js';
 import {
   ExecutionStateError,
   InternalError,
@@ -375,6 +375,7 @@ export class Execution {
     if (this.#wantEvents) this.#pull(true);
     this.#outcome();
     this.#disposed = true;
+    untrack(this.#h);
     try {
       this.#h.free();
     } catch {

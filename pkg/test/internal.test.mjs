@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InternalError, StateMachine, StatelabError, validate } from 'statelab';
-import { call, glue } from '../lib/engine.js';
+import { call, glue, trackedCount } from '../lib/engine.js';
 import { one, task, tick } from './helpers.mjs';
 
 test('an engine panic becomes an InternalError and everything else stays usable', async () => {
@@ -31,4 +31,19 @@ test('an engine panic becomes an InternalError and everything else stays usable'
   // The execution that lived in the old instance fails with an InternalError.
   await assert.rejects(pending.result, InternalError);
   assert.equal(pending.status, 'FAILED');
+});
+
+test('executions run with run() are no longer tracked once they end, however many run', async () => {
+  const sm = new StateMachine(one({ Type: 'Succeed' }));
+  const before = trackedCount();
+  for (let i = 0; i < 10_000; i++) await sm.run({ input: { i } });
+  // Tracking every one (the records of collected objects used to stay until a sweep
+  // that ran over all of them) made each run slower than the one before.
+  assert.ok(trackedCount() - before < 10, `${trackedCount() - before} still tracked`);
+  // A started execution stays tracked until it is disposed.
+  const ex = sm.start({ input: {} });
+  await ex.result;
+  assert.equal(trackedCount() - before, 1);
+  ex.dispose();
+  assert.equal(trackedCount() - before, 0);
 });
