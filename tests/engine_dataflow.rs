@@ -314,8 +314,9 @@ fn jsonpath_assign_sets_variables_visible_from_the_next_state() {
 }
 
 /// A ResultPath merge changes the state input in place once only history events share
-/// it (they keep its JSON text): every recorded payload must still be the value as it
-/// was, and `$$.Execution.Input` the original input.
+/// it (they keep its JSON text; inputs of 24 nodes or more, so `pad`): every recorded
+/// payload must still be the value as it was, and `$$.Execution.Input` the original
+/// input.
 #[test]
 fn merging_in_place_keeps_every_recorded_payload() {
     use statelab::TaskResponse;
@@ -334,8 +335,9 @@ fn merging_in_place_keeps_every_recorded_payload() {
             }
         }
     });
+    let pad: Vec<u32> = (0..30).collect();
     let mut attempts = 0;
-    let ex = run_with(&def, json!({"x": 1}), |_| {
+    let ex = run_with(&def, json!({"x": 1, "pad": pad}), |_| {
         attempts += 1;
         if attempts == 1 {
             TaskResponse::Failure {
@@ -346,10 +348,10 @@ fn merging_in_place_keeps_every_recorded_payload() {
             TaskResponse::Success(json!({"t": 2}))
         }
     });
-    let d0 = json!({"x": 1});
-    let d1 = json!({"x": 1, "a": "r1"});
-    let d2 = json!({"x": 1, "a": "r1", "b": {"t": 2}});
-    let d3 = json!({"x": 1, "a": "r1", "b": {"t": 2}, "c": {"orig": {"x": 1}}});
+    let d0 = json!({"x": 1, "pad": pad});
+    let d1 = json!({"x": 1, "pad": pad, "a": "r1"});
+    let d2 = json!({"x": 1, "pad": pad, "a": "r1", "b": {"t": 2}});
+    let d3 = json!({"x": 1, "pad": pad, "a": "r1", "b": {"t": 2}, "c": {"orig": d0}});
     assert_eq!(output(&ex), d3);
     let payloads: Vec<(String, Value)> = history_json(&ex)
         .iter()
