@@ -1,8 +1,9 @@
 //! Execution history events with the service's type names, ids, `previousEventId`s and
 //! detail shapes (`GetExecutionHistory`).
 //!
-//! Payloads are kept as shared JSON values and serialized to the API's JSON strings
-//! only when an event is rendered, so recording history stays cheap.
+//! Payloads are kept as JSON values shared with the engine and serialized to the API's
+//! JSON strings only when an event is rendered, so recording history stays cheap; a
+//! payload the engine goes on to change in place is kept as that text (`Recorded`).
 
 use crate::timestamp::{self, Millis};
 use serde_json::{json, Map, Value};

@@ -1261,17 +1261,6 @@ impl Path {
         Ok(set_copy(Some(target), &self.chain.segs, value))
     }
 
-    /// Whether `set(target, _)` would succeed; its error message if not.
-    pub fn check_set(&self, target: &Value) -> Result<(), String> {
-        if self.chain.segs.is_empty()
-            || (self.chain.is_simple() && settable(target, &self.chain.segs))
-        {
-            Ok(())
-        } else {
-            Err(self.set_failure(target))
-        }
-    }
-
     fn set_failure(&self, target: &Value) -> String {
         format!(
             "Unable to apply ReferencePath {} to input {}",

@@ -383,3 +383,34 @@ fn merging_in_place_keeps_every_recorded_payload() {
     .collect();
     assert_eq!(payloads, expected);
 }
+
+/// A merge into a large input that the path cannot place fails as a small one does,
+/// and a Catch still sees the input as it was.
+#[test]
+fn a_failed_merge_into_a_large_input_is_caught_with_the_input_intact() {
+    use statelab::TaskResponse;
+    let def = json!({
+        "StartAt": "T",
+        "States": {
+            "T": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "ResultPath": "$.a.b", "End": true,
+                "Catch": [{"ErrorEquals": ["States.ResultPathMatchFailure"],
+                           "ResultPath": "$.err", "Next": "Done"}]
+            },
+            "Done": {"Type": "Succeed"}
+        }
+    });
+    let pad: Vec<u32> = (0..30).collect();
+    let input = json!({"a": "text", "pad": pad});
+    let ex = run_with(&def, input.clone(), |_| TaskResponse::Success(json!(1)));
+    let out = output(&ex);
+    assert_eq!(out["a"], input["a"]);
+    assert_eq!(out["pad"], input["pad"]);
+    assert_eq!(out["err"]["Error"], "States.ResultPathMatchFailure");
+    let cause = out["err"]["Cause"].as_str().unwrap();
+    assert!(
+        cause.starts_with("Unable to apply ReferencePath $.a.b to input {\"a\":\"text\""),
+        "{cause}"
+    );
+}

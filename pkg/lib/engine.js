@@ -10,14 +10,13 @@ import { InternalError, fromEngine } from './errors.js';
 let compiled = null;
 let generation = 0;
 /**
- * Engine objects of the current instance, retired when it is replaced: records by id
- * (`ids` maps an object to its record without keeping it alive). Objects freed on
- * purpose leave at once (`untrack`); the records of collected ones are swept when
- * the map has doubled, so that tracking stays O(1) however many executions run.
+ * Engine objects of the current instance, retired when it is replaced (`records` finds
+ * an object's record without keeping it alive). Objects freed on purpose leave at once
+ * (`untrack`); the records of collected ones are swept when the set has doubled, so
+ * that tracking stays O(1) however many executions run.
  */
-let live = new Map();
-const ids = new WeakMap();
-let nextId = 1;
+let live = new Set();
+const records = new WeakMap();
 const SWEEP_FROM = 4096;
 let sweepAt = SWEEP_FROM;
 
@@ -44,11 +43,11 @@ export const RETIRED = Symbol('statelab.retired');
  * (optional) is told through its `[RETIRED]` method.
  */
 export function track(obj, owner) {
-  const id = nextId++;
-  live.set(id, { obj: new WeakRef(obj), owner: owner ? new WeakRef(owner) : null });
-  ids.set(obj, id);
+  const record = { obj: new WeakRef(obj), owner: owner ? new WeakRef(owner) : null };
+  live.add(record);
+  records.set(obj, record);
   if (live.size >= sweepAt) {
-    for (const [k, r] of live) if (r.obj.deref() === undefined) live.delete(k);
+    for (const r of live) if (r.obj.deref() === undefined) live.delete(r);
     sweepAt = Math.max(SWEEP_FROM, live.size * 2);
   }
   return obj;
@@ -56,11 +55,8 @@ export function track(obj, owner) {
 
 /** Forgets a tracked object that is being freed. */
 export function untrack(obj) {
-  const id = ids.get(obj);
-  if (id !== undefined) {
-    live.delete(id);
-    ids.delete(obj);
-  }
+  live.delete(records.get(obj));
+  records.delete(obj);
 }
 
 /** How many engine objects are tracked (for tests). */
@@ -71,7 +67,7 @@ export function trackedCount() {
 function replaceInstance() {
   // Retire the old objects first: their finalizers would otherwise free pointers in
   // the new instance's memory.
-  const retired = [...live.values()];
+  const retired = live;
   for (const r of retired) {
     const o = r.obj.deref();
     if (o !== undefined) {
@@ -82,7 +78,7 @@ function replaceInstance() {
       }
     }
   }
-  live = new Map();
+  live = new Set();
   sweepAt = SWEEP_FROM;
   generation++;
   glue.__statelab_forget_instance();
