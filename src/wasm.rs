@@ -24,8 +24,8 @@ use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashSet};
-use std::fmt::Write as _;
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
@@ -436,9 +436,11 @@ impl WasmMachine {
             mock,
             js_keys: o.handlers.into_iter().collect(),
             virtual_clock: o.virtual_clock.unwrap_or(true),
-            js_queue: Vec::new(),
+            js_queue: VecDeque::new(),
+            request_slot: [0.0; 6],
+            request_text: Vec::new(),
             names: Vec::new(),
-            outstanding: HashSet::new(),
+            outstanding: HashSet::default(),
             tokens: BTreeMap::new(),
             next_timer: Cell::new(0.0),
         })
@@ -479,8 +481,27 @@ const RUNNABLE: u32 = 0;
 const TIMER: u32 = 1;
 const WAITING: u32 = 2;
 const DONE: u32 = 3;
-/// Set when `takeRequests` has requests for the JS handlers.
+/// Set when `nextRequest` has requests for the JS handlers.
 const HAS_REQUESTS: u32 = 4;
+
+/// Hashes the engine's own request ids (small sequential integers, never attacker
+/// chosen) with one multiplication rather than SipHash.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
 
 struct TokenInfo {
     state_name: Arc<str>,
@@ -496,11 +517,14 @@ pub struct WasmExecution {
     js_keys: HashSet<String>,
     virtual_clock: bool,
     /// Requests for the JS handlers, not taken yet.
-    js_queue: Vec<TaskRequest>,
-    /// `[stateName, resource]` pairs that requests refer to (`takeRequests`).
+    js_queue: VecDeque<TaskRequest>,
+    /// The request `nextRequest` took, as JS reads it (see there), and its text.
+    request_slot: [f64; 6],
+    request_text: Vec<u8>,
+    /// `[stateName, resource]` pairs that requests refer to (`nextRequest`).
     names: Vec<(Arc<str>, Arc<str>)>,
     /// Requests given to JS handlers whose answer has not come back.
-    outstanding: HashSet<u64>,
+    outstanding: HashSet<u64, BuildHasherDefault<IdHasher>>,
     /// Task tokens handed out, with what they belong to (pruned lazily).
     tokens: BTreeMap<String, TokenInfo>,
     next_timer: Cell<f64>,
@@ -571,41 +595,62 @@ impl WasmExecution {
         self.ex.now() as f64
     }
 
-    /// The requests for JS handlers, as a JSON array of
-    /// `[id, names, invocation, input, taskToken?]`, where `names` indexes the
-    /// `[stateName, resource]` pairs that `requestNames` gives (a request carries no
-    /// long strings, so that a task's crossing into JS stays cheap).
-    #[wasm_bindgen(js_name = takeRequests)]
-    pub fn take_requests(&mut self) -> String {
-        let mut text = String::from("[");
-        for (i, r) in std::mem::take(&mut self.js_queue).into_iter().enumerate() {
-            let names =
-                match self.names.iter().position(|(s, res)| {
-                    Arc::ptr_eq(s, &r.state_name) && Arc::ptr_eq(res, &r.resource)
-                }) {
-                    Some(k) => k,
-                    None => {
-                        self.names.push((r.state_name.clone(), r.resource.clone()));
-                        self.names.len() - 1
-                    }
-                };
-            if i > 0 {
-                text.push(',');
+    /// Takes the next request for the JS handlers (`false`: none left) and describes
+    /// it in the request slot (`requestSlot`), which JS reads from wasm memory: six
+    /// numbers `[id, names, invocation, inputBytes, tokenBytes, textPointer]`, where
+    /// `names` indexes the `[stateName, resource]` pairs that `requestNames` gives, the
+    /// text at `textPointer` is the input's JSON (UTF-8, `inputBytes` long) followed by
+    /// the task token (`tokenBytes`, -1 without one). No string is built for the glue
+    /// to decode, so that a task's crossing into JS stays cheap.
+    #[wasm_bindgen(js_name = nextRequest)]
+    pub fn next_request(&mut self) -> bool {
+        let Some(r) = self.js_queue.pop_front() else {
+            return false;
+        };
+        let names = match self
+            .names
+            .iter()
+            .position(|(s, res)| Arc::ptr_eq(s, &r.state_name) && Arc::ptr_eq(res, &r.resource))
+        {
+            Some(k) => k,
+            None => {
+                self.names.push((r.state_name.clone(), r.resource.clone()));
+                self.names.len() - 1
             }
-            let _ = write!(text, "[{},{},{},", r.id, names, r.invocation);
-            text.push_str(&serde_json::to_string(&*r.input).unwrap_or_else(|_| "null".into()));
-            if let Some(t) = &r.task_token {
-                text.push(',');
-                text.push_str(&serde_json::to_string(t).unwrap_or_default());
-            }
-            text.push(']');
-            self.outstanding.insert(r.id);
+        };
+        self.request_text.clear();
+        if serde_json::to_writer(&mut self.request_text, &*r.input).is_err() {
+            self.request_text.clear();
+            self.request_text.extend_from_slice(b"null");
         }
-        text.push(']');
-        text
+        let input_bytes = self.request_text.len();
+        let token_bytes = match &r.task_token {
+            Some(t) => {
+                self.request_text.extend_from_slice(t.as_bytes());
+                t.len() as f64
+            }
+            None => -1.0,
+        };
+        self.request_slot = [
+            r.id as f64,
+            names as f64,
+            f64::from(r.invocation),
+            input_bytes as f64,
+            token_bytes,
+            self.request_text.as_ptr() as usize as f64,
+        ];
+        self.outstanding.insert(r.id);
+        true
     }
 
-    /// `[stateName, resource]` of the requests whose `names` is `k` (see `takeRequests`).
+    /// Where the request slot is in wasm memory (see `nextRequest`); it stays there
+    /// for the execution's lifetime.
+    #[wasm_bindgen(js_name = requestSlot)]
+    pub fn request_slot(&self) -> *const f64 {
+        self.request_slot.as_ptr()
+    }
+
+    /// `[stateName, resource]` of the requests whose `names` is `k` (see `nextRequest`).
     #[wasm_bindgen(js_name = requestNames)]
     pub fn request_names(&self, k: u32) -> String {
         let (s, r) = self
@@ -897,7 +942,7 @@ impl WasmExecution {
                 );
             }
             if self.js_keys.contains(&*r.state_name) || self.js_keys.contains(&*r.resource) {
-                self.js_queue.push(r);
+                self.js_queue.push_back(r);
                 continue;
             }
             let mocked = self

@@ -24,25 +24,32 @@ fn error_json(e: JsValue) -> Value {
     serde_json::from_str(&e.as_string().expect("errors are JSON text")).expect("JSON")
 }
 
-/// `takeRequests` read back as objects: each compact `[id, names, invocation, input,
-/// taskToken?]` with its `[stateName, resource]` from `requestNames`.
+/// The pending requests as objects, taken with `nextRequest` and read from the request
+/// slot the way the package does: `[id, names, invocation, inputBytes, tokenBytes,
+/// textPointer]`, with `[stateName, resource]` from `requestNames`.
 fn requests(ex: &mut WasmExecution) -> Vec<Value> {
-    let compact: Vec<Vec<Value>> = serde_json::from_str(&ex.take_requests()).unwrap();
-    compact
-        .into_iter()
-        .map(|q| {
-            let names: Vec<String> =
-                serde_json::from_str(&ex.request_names(q[1].as_u64().unwrap() as u32)).unwrap();
-            let mut r = json!({
-                "id": q[0], "stateName": names[0], "resource": names[1],
-                "invocation": q[2], "input": q[3],
-            });
-            if let Some(t) = q.get(4) {
-                r["taskToken"] = t.clone();
-            }
-            r
-        })
-        .collect()
+    let mut out = Vec::new();
+    while ex.next_request() {
+        // SAFETY: the slot and its text stay valid until the next call on `ex`.
+        let (slot, text) = unsafe {
+            let slot = std::slice::from_raw_parts(ex.request_slot(), 6).to_vec();
+            let len = slot[3] as usize + slot[4].max(0.0) as usize;
+            let text = std::slice::from_raw_parts(slot[5] as usize as *const u8, len).to_vec();
+            (slot, String::from_utf8(text).expect("UTF-8"))
+        };
+        let input_bytes = slot[3] as usize;
+        let names: Vec<String> = serde_json::from_str(&ex.request_names(slot[1] as u32)).unwrap();
+        let mut r = json!({
+            "id": slot[0] as u64, "stateName": names[0], "resource": names[1],
+            "invocation": slot[2] as u64,
+            "input": serde_json::from_str::<Value>(&text[..input_bytes]).unwrap(),
+        });
+        if slot[4] >= 0.0 {
+            r["taskToken"] = json!(&text[input_bytes..]);
+        }
+        out.push(r);
+    }
+    out
 }
 
 fn outcome(ex: &WasmExecution) -> Value {

@@ -8,6 +8,8 @@ import * as glue from '../wasm/statelab.js';
 import { InternalError, fromEngine } from './errors.js';
 
 let compiled = null;
+/** The instance's exports (for its memory). */
+let exports = null;
 let generation = 0;
 /**
  * Engine objects of the current instance, retired when it is replaced (`records` finds
@@ -23,7 +25,7 @@ let sweepAt = SWEEP_FROM;
 /** Instantiates the engine from a compiled `WebAssembly.Module` (entry points call it). */
 export function instantiate(module) {
   compiled = module;
-  glue.initSync({ module });
+  exports = glue.initSync({ module });
 }
 
 export function isReady() {
@@ -82,7 +84,8 @@ function replaceInstance() {
   sweepAt = SWEEP_FROM;
   generation++;
   glue.__statelab_forget_instance();
-  glue.initSync({ module: compiled });
+  exports = glue.initSync({ module: compiled });
+  heapF64 = heapU8 = null;
   for (const r of retired) {
     const owner = r.owner?.deref();
     if (owner !== undefined) queueMicrotask(() => owner[RETIRED]?.());
@@ -138,6 +141,42 @@ export function call(f) {
   } catch (e) {
     throw translate(e);
   }
+}
+
+// Views of the instance's memory, made again when it grows (which detaches them: their
+// length drops to 0).
+let heapF64 = null;
+let heapU8 = null;
+
+/** The memory as 64-bit floats (index = byte address / 8). */
+export function memoryF64() {
+  if (heapF64 === null || heapF64.length === 0) heapF64 = new Float64Array(exports.memory.buffer);
+  return heapF64;
+}
+
+function memoryU8() {
+  if (heapU8 === null || heapU8.length === 0) heapU8 = new Uint8Array(exports.memory.buffer);
+  return heapU8;
+}
+
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
+
+/**
+ * The UTF-8 text at `ptr` in wasm memory. Short ASCII texts (most task inputs) are
+ * read byte by byte: cheaper than a `TextDecoder` call for them.
+ */
+export function readText(ptr, len) {
+  const mem = memoryU8();
+  if (len <= 64) {
+    let s = '';
+    for (let i = ptr, end = ptr + len; i < end; i++) {
+      const b = mem[i];
+      if (b >= 0x80) return decoder.decode(mem.subarray(ptr, ptr + len));
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+  return decoder.decode(mem.subarray(ptr, ptr + len));
 }
 
 export { glue };

@@ -3,7 +3,17 @@
 // into the engine; when the execution is idle, virtual time jumps to the next timer
 // (or, under the real clock, a setTimeout waits for it).
 
-import { RETIRED, UTF8_FROM, call, currentGeneration, track, untrack, utf8 } from './engine.js';
+import {
+  RETIRED,
+  UTF8_FROM,
+  call,
+  currentGeneration,
+  memoryF64,
+  readText,
+  track,
+  untrack,
+  utf8,
+} from './engine.js';
 import {
   ExecutionStateError,
   InternalError,
@@ -18,6 +28,8 @@ const TIMER = 1;
 const WAITING = 2;
 const DONE = 3;
 const HAS_REQUESTS = 4;
+/** `#slice`: JS handlers answered synchronously, so there is ready work. */
+const ANSWERED = 8;
 
 /** Steps of engine work per `run` call, and how long a slice may hold the thread. */
 const BUDGET = 8192;
@@ -142,6 +154,8 @@ export class Execution {
   #stepChain = Promise.resolve();
   /** `[stateName, resource]` pairs of task requests, by their index (see `#request`). */
   #names = [];
+  /** Where the engine's request slot is (in 64-bit words of wasm memory). */
+  #slot;
   /** The signal handlers see: aborted when the execution stops or ends. */
   #signal = () => (this.#abort ??= new AbortController()).signal;
   #disposed = false;
@@ -443,12 +457,19 @@ export class Execution {
     this.#running = true;
     try {
       let sliceStart = now();
+      let answered = 0;
       while (!this.#done && !this.#paused) {
-        const code = this.#slice(BUDGET);
+        let code = this.#slice(BUDGET);
         if (this.#done) break;
         if (code === DONE) {
           this.#finish();
           break;
+        }
+        if (code === ANSWERED) {
+          // Handlers answered: usually a short slice each, so the clock is read only
+          // every few of them.
+          if (++answered % 16 !== 0) continue;
+          code = RUNNABLE;
         }
         if (code === RUNNABLE) {
           if (now() - sliceStart > SLICE_MS) {
@@ -485,7 +506,7 @@ export class Execution {
       }
       this.#pull(true);
       if (this.#delivered < this.#events.length || this.#done) break;
-      if (code === RUNNABLE || code === DONE) continue;
+      if (code === RUNNABLE || code === ANSWERED || code === DONE) continue;
       await this.#idle(code);
     }
     if (this.#delivered >= this.#events.length) return undefined;
@@ -512,26 +533,41 @@ export class Execution {
       this.#pull();
     }
     if (code & HAS_REQUESTS) {
-      const requests = JSON.parse(this.#call(() => h.takeRequests()));
       let answered = false;
-      for (const q of requests) {
-        if (this.#done) return DONE;
-        if (this.#dispatch(this.#request(q))) answered = true;
+      while (!this.#done && this.#call(() => h.nextRequest())) {
+        if (this.#dispatch(this.#request())) answered = true;
       }
-      if (answered) return RUNNABLE;
+      if (this.#done) return DONE;
+      if (answered) return ANSWERED;
       code &= 3;
     }
     return code;
   }
 
   /**
-   * A request from its compact form `[id, names, invocation, input, taskToken?]`
-   * (src/wasm.rs `takeRequests`); the `[stateName, resource]` pairs are fetched once.
+   * The request `nextRequest` just took, read from its slot in wasm memory
+   * (src/wasm.rs `nextRequest`); the `[stateName, resource]` pairs are fetched once.
    */
-  #request(q) {
-    const names = (this.#names[q[1]] ??= JSON.parse(this.#call(() => this.#h.requestNames(q[1]))));
-    const r = { id: q[0], stateName: names[0], resource: names[1], input: q[3], invocation: q[2] };
-    if (q.length > 4) r.taskToken = q[4];
+  #request() {
+    const at = (this.#slot ??= this.#call(() => this.#h.requestSlot()) / 8);
+    // Every number is read before the next wasm call, which may grow the memory (and
+    // detach this view).
+    const slot = memoryF64();
+    const id = slot[at];
+    const k = slot[at + 1];
+    const invocation = slot[at + 2];
+    const inputBytes = slot[at + 3];
+    const tokenBytes = slot[at + 4];
+    const text = slot[at + 5];
+    const names = (this.#names[k] ??= JSON.parse(this.#call(() => this.#h.requestNames(k))));
+    const r = {
+      id,
+      stateName: names[0],
+      resource: names[1],
+      input: JSON.parse(readText(text, inputBytes)),
+      invocation,
+    };
+    if (tokenBytes >= 0) r.taskToken = readText(text + inputBytes, tokenBytes);
     return r;
   }
 

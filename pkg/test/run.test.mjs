@@ -252,6 +252,17 @@ test('run: long inputs and results (sent to the engine as UTF-8 bytes) keep ever
   await assert.rejects(sm.run({ input: { s: '\ud800' + 'x'.repeat(600) } }));
 });
 
+test('run: short task inputs reach handlers with every character (ASCII or not)', async () => {
+  const sm = new StateMachine(one(task({ End: true })));
+  const seen = [];
+  const handlers = { S: (x) => (seen.push(x), x) };
+  for (const input of [{ s: 'é' }, { s: '😀' }, { s: 'ascii only' }, 'ü', { a: '\u0000\n"' }, []]) {
+    const r = await sm.run({ input, handlers });
+    assert.deepEqual(r.output, input);
+    assert.deepEqual(seen.pop(), input);
+  }
+});
+
 test('run: many executions of one machine run concurrently', async () => {
   const sm = new StateMachine(one(task({ End: true })));
   const results = await Promise.all(
