@@ -12,10 +12,11 @@ let compiled = null;
 let exports = null;
 let generation = 0;
 /**
- * Engine objects of the current instance, retired when it is replaced (`records` finds
- * an object's record without keeping it alive). Objects freed on purpose leave at once
- * (`untrack`); the records of collected ones are swept when the set has doubled, so
- * that tracking stays O(1) however many executions run.
+ * Engine objects of the current instance, retired when it is replaced: `live` holds a
+ * `WeakRef` to each, and `records` finds an object's `{ ref, owner }` (a WeakMap, so
+ * the owner lives only as long as the object). Objects freed on purpose leave at once
+ * (`untrack`); the refs of collected ones are swept when the set has doubled, so that
+ * tracking stays O(1) however many executions run.
  */
 let live = new Set();
 const records = new WeakMap();
@@ -45,11 +46,11 @@ export const RETIRED = Symbol('statelab.retired');
  * (optional) is told through its `[RETIRED]` method.
  */
 export function track(obj, owner) {
-  const record = { obj: new WeakRef(obj), owner: owner ? new WeakRef(owner) : null };
-  live.add(record);
-  records.set(obj, record);
+  const ref = new WeakRef(obj);
+  live.add(ref);
+  records.set(obj, { ref, owner });
   if (live.size >= sweepAt) {
-    for (const r of live) if (r.obj.deref() === undefined) live.delete(r);
+    for (const r of live) if (r.deref() === undefined) live.delete(r);
     sweepAt = Math.max(SWEEP_FROM, live.size * 2);
   }
   return obj;
@@ -57,7 +58,9 @@ export function track(obj, owner) {
 
 /** Forgets a tracked object that is being freed. */
 export function untrack(obj) {
-  live.delete(records.get(obj));
+  const record = records.get(obj);
+  if (record === undefined) return;
+  live.delete(record.ref);
   records.delete(obj);
 }
 
@@ -69,15 +72,16 @@ export function trackedCount() {
 function replaceInstance() {
   // Retire the old objects first: their finalizers would otherwise free pointers in
   // the new instance's memory.
-  const retired = live;
-  for (const r of retired) {
-    const o = r.obj.deref();
-    if (o !== undefined) {
-      try {
-        o.__destroy_into_raw();
-      } catch {
-        // already freed
-      }
+  const owners = [];
+  for (const ref of live) {
+    const o = ref.deref();
+    if (o === undefined) continue;
+    const owner = records.get(o)?.owner;
+    if (owner) owners.push(owner);
+    try {
+      o.__destroy_into_raw();
+    } catch {
+      // already freed
     }
   }
   live = new Set();
@@ -86,10 +90,7 @@ function replaceInstance() {
   glue.__statelab_forget_instance();
   exports = glue.initSync({ module: compiled });
   heapF64 = heapU8 = null;
-  for (const r of retired) {
-    const owner = r.owner?.deref();
-    if (owner !== undefined) queueMicrotask(() => owner[RETIRED]?.());
-  }
+  for (const owner of owners) queueMicrotask(() => owner[RETIRED]?.());
 }
 
 /**

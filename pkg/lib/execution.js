@@ -135,8 +135,9 @@ export class Execution {
   #delivered = 0;
   /** The state each fetched event belongs to (undefined for execution events). */
   #stateOf = [];
-  #listeners = new Set();
-  #iterators = new Set();
+  /** `onEvent` listeners and waiting `events()` iterators (created on first use). */
+  #listeners = null;
+  #iterators = null;
   #wantEvents = false;
   #outstanding = 0;
   /** Bumped by every outside input (answers, sendTask*, stop), to tell idle apart. */
@@ -151,7 +152,7 @@ export class Execution {
   #ephemeral;
   #resolve;
   #reject;
-  #stepChain = Promise.resolve();
+  #stepChain = null;
   /** `[stateName, resource]` pairs of task requests, by their index (see `#request`). */
   #names = [];
   /** Where the engine's request slot is (in 64-bit words of wasm memory). */
@@ -218,7 +219,7 @@ export class Execution {
   /** Calls `listener` with each history event as it happens; returns an unsubscribe. */
   onEvent(listener) {
     if (typeof listener !== 'function') throw new InvalidArgumentError('onEvent needs a function');
-    this.#listeners.add(listener);
+    (this.#listeners ??= new Set()).add(listener);
     this.#wantEvents = true;
     return () => this.#listeners.delete(listener);
   }
@@ -233,7 +234,7 @@ export class Execution {
     let i = 0;
     let wake = null;
     const waiter = () => wake?.();
-    this.#iterators.add(waiter);
+    (this.#iterators ??= new Set()).add(waiter);
     try {
       for (;;) {
         while (i < this.#delivered) yield this.#events[i++];
@@ -337,7 +338,7 @@ export class Execution {
    */
   step() {
     this.#paused = true;
-    const next = this.#stepChain.then(() => this.#stepOnce());
+    const next = (this.#stepChain ?? Promise.resolve()).then(() => this.#stepOnce());
     this.#stepChain = next.catch(() => {});
     return next;
   }
@@ -702,6 +703,7 @@ export class Execution {
   #deliver(upTo) {
     while (this.#delivered < upTo) {
       const e = this.#events[this.#delivered++];
+      if (this.#listeners === null) continue;
       for (const l of this.#listeners) {
         try {
           l(e);
@@ -710,7 +712,11 @@ export class Execution {
         }
       }
     }
-    for (const w of this.#iterators) w();
+    this.#wakeIterators();
+  }
+
+  #wakeIterators() {
+    if (this.#iterators !== null) for (const w of this.#iterators) w();
   }
 
   #outcomeCache = null;
@@ -730,7 +736,7 @@ export class Execution {
     this.#abort?.abort(new Error('execution ended'));
     if (this.#ephemeral) this.dispose();
     this.#wakeUp();
-    for (const w of this.#iterators) w();
+    this.#wakeIterators();
     this.#resolve(result);
   }
 
@@ -740,7 +746,7 @@ export class Execution {
     this.#failed = e;
     this.#abort?.abort(e);
     this.#wakeUp();
-    for (const w of this.#iterators) w();
+    this.#wakeIterators();
     this.#reject(e);
   }
 }
