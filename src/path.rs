@@ -1227,6 +1227,14 @@ impl Path {
         self.find(roots).is_ok()
     }
 
+    /// The member name when the path is one member of the root (`$.name`, `$['name']`).
+    pub fn single_member(&self) -> Option<&str> {
+        match self.chain.segs.as_slice() {
+            [Seg::Prop(name)] => Some(name),
+            _ => None,
+        }
+    }
+
     /// ResultPath semantics for a Reference Path: returns `target` with `value` placed at
     /// this path, creating intermediate objects as needed. `$` replaces the whole document.
     /// Fails (the caller raises `States.ResultPathMatchFailure`) when the path cannot be

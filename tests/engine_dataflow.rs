@@ -414,3 +414,45 @@ fn a_failed_merge_into_a_large_input_is_caught_with_the_input_intact() {
         "{cause}"
     );
 }
+
+/// After an in-place merge that appends a member (`$.name` new to the object), the
+/// engine writes the next input's text from the previous one rather than from the
+/// value: every recorded payload must be exactly the text `serde_json` writes for it,
+/// escapes and a replaced member (which is not an append) included.
+#[test]
+fn texts_known_from_appends_are_exactly_the_written_ones() {
+    let def = json!({
+        "StartAt": "S1",
+        "States": {
+            "S1": {"Type": "Pass", "Result": {"ü": "é\n\"", "n": 1.5}, "ResultPath": "$['k\"ey']", "Next": "S2"},
+            "S2": {"Type": "Pass", "Result": [1, {"z": null}], "ResultPath": "$.x", "Next": "S3"},
+            "S3": {"Type": "Pass", "Result": 6, "ResultPath": "$.x", "Next": "S4"},
+            "S4": {"Type": "Pass", "Result": "last", "ResultPath": "$.y", "End": true}
+        }
+    });
+    let pad: Vec<u32> = (0..30).collect();
+    let d0 = json!({"x0": "\u{1F600}", "pad": pad});
+    let ex = run(&def, d0.clone());
+    let mut d1 = d0.clone();
+    d1["k\"ey"] = json!({"ü": "é\n\"", "n": 1.5});
+    let mut d2 = d1.clone();
+    d2["x"] = json!([1, {"z": null}]);
+    let mut d3 = d2.clone();
+    d3["x"] = json!(6);
+    let mut d4 = d3.clone();
+    d4["y"] = json!("last");
+    assert_eq!(output(&ex), d4);
+    let texts: Vec<String> = history_json(&ex)
+        .iter()
+        .filter_map(|e| {
+            let details = e.as_object()?.values().find(|v| v.is_object())?;
+            let text = ["input", "output"].iter().find_map(|k| details.get(*k))?;
+            Some(text.as_str()?.to_string())
+        })
+        .collect();
+    let expected: Vec<String> = [&d0, &d0, &d1, &d1, &d2, &d2, &d3, &d3, &d4, &d4]
+        .iter()
+        .map(|v| serde_json::to_string(v).unwrap())
+        .collect();
+    assert_eq!(texts, expected);
+}
