@@ -406,7 +406,7 @@ impl<'d> Builder<'d> {
 
         let kind = match ty {
             "Pass" => Kind::Pass {
-                result: s.get("Result").cloned(),
+                result: s.get("Result").cloned().map(Arc::new),
             },
             "Task" => {
                 let resource = as_str(

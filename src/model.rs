@@ -197,7 +197,8 @@ pub struct ChoiceBranch {
 #[allow(clippy::large_enum_variant)] // built once per state, never moved on the hot path
 pub enum Kind {
     Pass {
-        result: Option<Value>,
+        /// `Result`, shared by every visit (a `ResultPath` merge copies it).
+        result: Option<Arc<Value>>,
     },
     Task {
         resource: Arc<str>,

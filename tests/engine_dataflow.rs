@@ -456,3 +456,49 @@ fn texts_known_from_appends_are_exactly_the_written_ones() {
         .collect();
     assert_eq!(texts, expected);
 }
+
+/// A Pass state's `Result` is shared by every visit, and a Pass without `Result`
+/// hands its input on as it is: later merges into either must leave the constant
+/// and every recorded payload as they were.
+#[test]
+fn shared_pass_results_are_never_changed_by_later_merges() {
+    let def = json!({
+        "StartAt": "M",
+        "States": {"M": {
+            "Type": "Map", "End": true,
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "INLINE"},
+                "StartAt": "Const",
+                "States": {
+                    "Const": {"Type": "Pass", "Result": {"k": "v"}, "Next": "Through"},
+                    "Through": {"Type": "Pass", "Next": "Merge"},
+                    "Merge": {"Type": "Pass", "Result": [1], "ResultPath": "$.x", "Next": "Again"},
+                    "Again": {"Type": "Pass", "Result": 2, "ResultPath": "$.y", "End": true}
+                }
+            }
+        }}
+    });
+    let ex = run(&def, json!([0, 1, 2]));
+    let item = json!({"k": "v", "x": [1], "y": 2});
+    assert_eq!(output(&ex), json!([item, item, item]));
+    let exited: Vec<(String, Value)> = history_json(&ex)
+        .iter()
+        .filter_map(|e| {
+            let d = e.get("stateExitedEventDetails")?;
+            let out: Value = serde_json::from_str(d["output"].as_str()?).unwrap();
+            Some((d["name"].as_str()?.to_string(), out))
+        })
+        .collect();
+    let expect = |name: &str| -> Value {
+        match name {
+            "Const" | "Through" => json!({"k": "v"}),
+            "Merge" => json!({"k": "v", "x": [1]}),
+            "Again" => item.clone(),
+            _ => json!([item, item, item]),
+        }
+    };
+    assert_eq!(exited.len(), 13);
+    for (name, out) in exited {
+        assert_eq!(out, expect(&name), "output of {name}");
+    }
+}

@@ -1467,12 +1467,14 @@ impl Execution {
                     let v = v.clone();
                     self.inspect(fid, |i| i.after_parameters = Some(v));
                 }
-                let result = match (result, effective) {
-                    (Some(r), _) => r.clone(),
-                    (None, Some(v)) => v,
-                    (None, None) => after_input.into_owned(),
-                };
-                Ok(Some(result.into()))
+                // The result is shared, not copied, when it is `Result` or the whole
+                // input.
+                Ok(Some(match (result, effective, &st.input_path) {
+                    (Some(r), _, _) => Produced::Shared(r.clone()),
+                    (None, Some(v), _) => v.into(),
+                    (None, None, IoPath::Identity) => Produced::Shared(input.clone()),
+                    (None, None, _) => after_input.into_owned().into(),
+                }))
             }
             Kind::Succeed => {
                 let out = passthrough(self, after_input)?;
