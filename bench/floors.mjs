@@ -5,7 +5,8 @@
 //   node bench/floors.mjs [--workloads DIR]
 //
 // Prints, per line: a 1-state machine (Succeed) with `{}` and with dataflow's 2 KB
-// input (the fixed cost of an execution, then with the input's JSON crossing); the
+// input (the fixed cost of an execution, then with the input's JSON crossing); that
+// input's JSON.stringify and TextEncoder alone (what a wasm engine pays to get it); the
 // dataflow and tasks workloads warm; parallel, and parallel with every Pass state
 // passing its input through (no Result, no ResultPath: the engine's per-transition
 // cost without data work).
@@ -43,6 +44,19 @@ const succeed = new StateMachine({ StartAt: 'S', States: { S: { Type: 'Succeed' 
 const big = read('dataflow', 'input');
 line('1-state machine, {} input, per run', await best(succeed, { input: {} }, 20000, 4));
 line('1-state machine, 2 KB input, per run', await best(succeed, { input: big }, 20000, 4));
+// What any engine in wasm pays to be given the input at all: its JSON text, as UTF-8.
+{
+  const encoder = new TextEncoder();
+  let min = Infinity;
+  let bytes = 0;
+  for (let r = 0; r < 4; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 20000; i++) bytes += encoder.encode(JSON.stringify(big)).length;
+    min = Math.min(min, performance.now() - t0);
+  }
+  if (bytes === 0) throw new Error('nothing encoded');
+  line('2 KB input: JSON.stringify + TextEncoder only', (min / 20000) * 1000);
+}
 
 const dataflow = new StateMachine(read('dataflow', 'asl'));
 line('dataflow, per execution', await best(dataflow, { input: big, handlers: { Enrich: identity }, limits }, 20000, 4));
